@@ -1,0 +1,41 @@
+"""Navigation by role: each user sees the parts of PRB their work needs."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+# (url name, label, roles that see it; None = every facility role)
+NAVIGATION: list[tuple[str, Any, set[str] | None]] = [
+    ("home", _("Home"), None),
+    ("referrals:inbox", _("Referrals"), {"dokter", "perawat", "admin"}),
+    ("referrals:case_list", _("PRB cases"), {"dokter", "perawat", "pustu", "admin"}),
+    ("referrals:worklist", _("Control schedule"), {"dokter", "perawat", "pustu", "admin"}),
+    ("patients:list", _("Patients"), {"dokter", "perawat", "pustu", "farmasi", "admin"}),
+    ("pharmacy:home", _("PRB pharmacy"), {"farmasi", "dokter", "admin"}),
+    ("alerts:list", _("Notifications"), None),
+    ("dashboards:district", _("Dashboard"), {"dinkes", "admin"}),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for url_name, label, roles in NAVIGATION:
+        if roles is not None and user.role not in roles and not user.is_superuser:
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue  # the feature is not installed in this deployment
+        items.append(
+            {
+                "url": url,
+                "label": label,
+                "active": request.path == url or (url != "/" and request.path.startswith(url)),
+            }
+        )
+    return {"nav_items": items}

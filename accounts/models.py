@@ -1,0 +1,61 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from facilities.models import Facility, Regency
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        DOKTER = "dokter", _("Doctor")
+        PERAWAT = "perawat", _("Nurse / midwife")
+        PUSTU = "pustu", _("Pustu staff")
+        FARMASI = "farmasi", _("Pharmacy staff")
+        DINKES = "dinkes", _("District health office")
+        ADMIN = "admin", _("Facility administrator")
+
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    facility = models.ForeignKey(
+        Facility,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("facility"),
+    )
+    regency = models.ForeignKey(
+        Regency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
+        verbose_name=_("regency"),
+        help_text=_("The district a dinas kesehatan officer oversees."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                name="user_dinkes_has_regency",
+                condition=~models.Q(role="dinkes") | models.Q(regency__isnull=False),
+            ),
+        ]
+
+    @property
+    def is_dinkes(self) -> bool:
+        return self.role == self.Role.DINKES
+
+    @property
+    def is_facility_staff(self) -> bool:
+        return self.facility_id is not None and self.role != self.Role.DINKES
+
+    @property
+    def is_facility_admin(self) -> bool:
+        return self.is_superuser or (self.role == self.Role.ADMIN and self.facility_id is not None)
+
+    @property
+    def can_see_patient_names(self) -> bool:
+        """Dinas kesehatan works on aggregates: it never opens a patient record."""
+        return self.is_superuser or self.is_facility_staff

@@ -1,0 +1,57 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from patients import selectors, services
+from patients.models import Patient, PatientAccessLog
+
+
+class PatientOutputSerializer(serializers.ModelSerializer):
+    fktp = serializers.CharField(source="fktp.kemenkes_code")
+    pustu = serializers.CharField(source="pustu.kemenkes_code", allow_null=True, default=None)
+
+    class Meta:
+        model = Patient
+        fields = [
+            "id",
+            "nik",
+            "bpjs_number",
+            "name",
+            "sex",
+            "birth_date",
+            "address",
+            "phone",
+            "reminder_consent",
+            "fktp",
+            "pustu",
+        ]
+
+
+class PatientListApi(ListAPIView):
+    serializer_class = PatientOutputSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.patient_list(user=self.request.user, query=self.request.GET.get("q", ""))
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description="Name, NIK or BPJS number")],
+        responses=PatientOutputSerializer(many=True),
+    )
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class PatientDetailApi(APIView):
+    @extend_schema(responses=PatientOutputSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        patient = selectors.patient_for_user(request.user, pk)
+        services.patient_record_access(
+            user=request.user,
+            patient=patient,
+            action=PatientAccessLog.Action.API_VIEW,
+            path=request.path,
+        )
+        return Response(PatientOutputSerializer(patient).data)

@@ -1,0 +1,153 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.audit import tracked
+from facilities.models import Facility
+from patients.validators import validate_bpjs_number, validate_nik_format
+
+
+class PatientQuerySet(models.QuerySet["Patient"]):
+    def visible_to(self, user: object) -> "PatientQuerySet":
+        """The one place that decides which patient records a user may open (STYLE.md 3).
+
+        Facility staff see the patients registered at their puskesmas; Pustu
+        staff the patients assigned to their Pustu; dinas kesehatan none (it
+        works on aggregates); superusers all.
+        """
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if getattr(user, "is_superuser", False):
+            return self.all()
+        if not user.is_facility_staff:  # type: ignore[attr-defined]
+            return self.none()
+        if user.role == user.Role.PUSTU:  # type: ignore[attr-defined]
+            return self.filter(pustu_id=user.facility_id)  # type: ignore[attr-defined]
+        return self.filter(fktp_id=user.facility_id)  # type: ignore[attr-defined]
+
+    def search(self, query: str) -> "PatientQuerySet":
+        query = query.strip()
+        if not query:
+            return self
+        if query.isdigit():
+            return self.filter(Q(nik__startswith=query) | Q(bpjs_number__startswith=query))
+        return self.filter(name__icontains=query)
+
+
+@tracked()
+class Patient(models.Model):
+    class Sex(models.TextChoices):
+        MALE = "M", _("Male")
+        FEMALE = "F", _("Female")
+
+    nik = models.CharField(
+        _("NIK"),
+        max_length=16,
+        unique=True,
+        validators=[validate_nik_format],
+        error_messages={"unique": _("A patient with this NIK is already registered.")},
+    )
+    bpjs_number = models.CharField(
+        _("BPJS card number"),
+        max_length=13,
+        unique=True,
+        validators=[validate_bpjs_number],
+        error_messages={"unique": _("A patient with this BPJS card number is already registered.")},
+    )
+    name = models.CharField(_("name"), max_length=150)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("birth date"))
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    reminder_consent = models.BooleanField(
+        _("consents to reminders"),
+        default=False,
+        help_text=_("The patient agreed to receive control reminders by SMS or WhatsApp."),
+    )
+    fktp = models.ForeignKey(
+        Facility,
+        on_delete=models.PROTECT,
+        related_name="registered_patients",
+        verbose_name=_("registering FKTP"),
+    )
+    pustu = models.ForeignKey(
+        Facility,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pustu_patients",
+        verbose_name=_("Pustu"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("patient")
+        verbose_name_plural = _("patients")
+        constraints = [
+            models.CheckConstraint(
+                name="patient_nik_16_digits", condition=Q(nik__regex=r"^\d{16}$")
+            ),
+            models.CheckConstraint(
+                name="patient_bpjs_13_digits", condition=Q(bpjs_number__regex=r"^\d{13}$")
+            ),
+            models.CheckConstraint(name="patient_sex_valid", condition=Q(sex__in=["M", "F"])),
+        ]
+        indexes = [
+            models.Index(fields=["fktp", "name"]),
+            models.Index(fields=["pustu", "name"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from patients.validators import validate_nik_matches
+
+        errors: dict[str, list] = {}
+        if self.nik and self.birth_date and self.sex and len(self.nik) == 16:
+            try:
+                validate_nik_matches(nik=self.nik, sex=self.sex, birth_date=self.birth_date)
+            except ValidationError as exc:
+                errors.setdefault("nik", []).extend(exc.messages)
+        if self.fktp_id and self.fktp.kind not in Facility.PRIMARY_CARE:
+            errors.setdefault("fktp", []).append(_("The registering facility must be an FKTP."))
+        if self.pustu_id and (
+            self.pustu.kind != Facility.Kind.PUSTU or self.pustu.parent_id != self.fktp_id
+        ):
+            errors.setdefault("pustu", []).append(
+                _("The Pustu must belong to the patient's puskesmas.")
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class PatientAccessLog(models.Model):
+    """Every opening of a patient record (STYLE.md 7: reads are audited too)."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Opened the record")
+        API_VIEW = "api_view", _("Read through the API")
+        EXPORT = "export", _("Exported or printed")
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="access_logs")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices, default=Action.VIEW)
+    path = models.CharField(max_length=255, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["patient", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_action_display()} · {self.patient}"

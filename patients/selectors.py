@@ -1,0 +1,56 @@
+from typing import Any
+
+from django.apps import apps
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from patients.models import Patient, PatientAccessLog
+
+
+def patient_for_user(user: Any, pk: int) -> Patient:
+    """The access helper for patient records: 404 outside the user's scope (STYLE.md 3)."""
+    return get_object_or_404(
+        Patient.objects.visible_to(user).select_related("fktp", "pustu"), pk=pk
+    )
+
+
+def patient_list(*, user: Any, query: str = "") -> QuerySet[Patient]:
+    return (
+        Patient.objects.visible_to(user)
+        .search(query)
+        .select_related("fktp", "pustu")
+        .order_by("name", "id")
+    )
+
+
+def patient_access_logs(*, patient: Patient) -> QuerySet[PatientAccessLog]:
+    return patient.access_logs.select_related("user", "facility").order_by("-at", "-id")
+
+
+def patient_change_events(*, patient: Patient) -> list[dict[str, Any]]:
+    """Inserts, updates and deletes of the patient row, with who made them."""
+    from accounts.models import User
+
+    event_model = apps.get_model("patients", "PatientEvent")
+    events = list(
+        event_model.objects.filter(pgh_obj_id=patient.pk)
+        .select_related("pgh_context")
+        .order_by("-pgh_created_at", "-pgh_id")
+    )
+    user_ids = {(e.pgh_context.metadata or {}).get("user") for e in events if e.pgh_context_id} - {
+        None
+    }
+    users = User.objects.in_bulk(user_ids)
+    rows = []
+    for event in events:
+        metadata = event.pgh_context.metadata if event.pgh_context_id else {}
+        rows.append(
+            {
+                "at": event.pgh_created_at,
+                "label": event.pgh_label,
+                "user": users.get(metadata.get("user")),
+                "facility_id": metadata.get("facility"),
+                "url": metadata.get("url", ""),
+            }
+        )
+    return rows

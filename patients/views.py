@@ -1,0 +1,99 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from facilities.models import Facility
+from patients import selectors, services
+from patients.forms import PatientForm, PatientSearchForm
+from patients.models import Patient
+
+PAGE_SIZE = 25
+
+
+def _staff_puskesmas(request: HttpRequest) -> Facility:
+    user = request.user
+    if not user.is_facility_staff:  # type: ignore[union-attr]
+        raise PermissionDenied
+    return user.facility  # type: ignore[union-attr,return-value]
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def patient_list(request: HttpRequest) -> HttpResponse:
+    form = PatientSearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    page = Paginator(selectors.patient_list(user=request.user, query=query), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    template = "patients/patient_list.html"
+    if request.htmx:  # type: ignore[attr-defined]
+        template += "#results"
+    return render(request, template, {"form": form, "page": page, "query": query})
+
+
+@login_required
+def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = selectors.patient_for_user(request.user, pk)
+    services.patient_record_access(user=request.user, patient=patient, path=request.path)
+    return render(request, "patients/patient_detail.html", {"patient": patient})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def patient_create(request: HttpRequest) -> HttpResponse:
+    puskesmas = _staff_puskesmas(request)
+    form = PatientForm(request.POST or None, puskesmas=puskesmas)
+    form.instance.fktp = puskesmas
+    if request.method == "POST" and form.is_valid():
+        try:
+            patient = services.patient_create(
+                actor=request.user, fktp=puskesmas, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Patient %(name)s registered.") % {"name": patient.name})
+            return redirect("patients:detail", pk=patient.pk)
+    return render(request, "patients/patient_form.html", {"form": form, "patient": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = selectors.patient_for_user(request.user, pk)
+    form = PatientForm(request.POST or None, instance=patient, puskesmas=patient.fktp)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.patient_update(
+                actor=request.user,
+                patient=Patient.objects.get(pk=patient.pk),
+                **{f: form.cleaned_data[f] for f in form.changed_data},
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Patient data saved."))
+            return redirect("patients:detail", pk=patient.pk)
+    return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
+
+
+@login_required
+def patient_audit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who opened or changed this patient's record: for the facility's administrator."""
+    patient = selectors.patient_for_user(request.user, pk)
+    if not request.user.is_facility_admin:  # type: ignore[union-attr]
+        raise PermissionDenied
+    context = {
+        "patient": patient,
+        "accesses": Paginator(selectors.patient_access_logs(patient=patient), 50).get_page(
+            request.GET.get("page")
+        ),
+        "changes": selectors.patient_change_events(patient=patient),
+    }
+    return render(request, "patients/patient_audit.html", context)

@@ -1,0 +1,15 @@
+"""Settings for the test run: production settings with test-speed and plain-HTTP tweaks."""
+
+from prb.settings import *  # noqa: F403
+from prb.settings import STORAGES
+
+# The test client and the live server speak plain HTTP; production redirects to HTTPS
+# (tests/prb/test_settings.py checks the production values).
+SECURE_SSL_REDIRECT = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Hashed static names need `collectstatic`; the tests serve files as they are.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CELERY_TASK_ALWAYS_EAGER = True
