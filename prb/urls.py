@@ -7,6 +7,9 @@ from prb import views
 
 api_v1 = [
     path("", include("patients.api.urls")),
+    path("", include("eligibility.api.urls")),
+    path("", include("referrals.api.urls")),
+    path("", include("pharmacy.api.urls")),
 ]
 
 urlpatterns = [
@@ -17,6 +20,8 @@ urlpatterns = [
     ),
     path("akun/", include("django.contrib.auth.urls")),
     path("pasien/", include("patients.urls")),
+    path("rujukan/", include("referrals.urls")),
+    path("farmasi/", include("pharmacy.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,7 +1,12 @@
 """Settings for the test run: production settings with test-speed and plain-HTTP tweaks."""
 
+import os
+
 from prb.settings import *  # noqa: F403
-from prb.settings import STORAGES
+from prb.settings import DATABASES, STORAGES
+
+# Parallel runs on one server (several checkouts, or CI beside a developer) need their own.
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("PRB_TEST_DATABASE", "test_prb")}
 
 # The test client and the live server speak plain HTTP; production redirects to HTTPS
 # (tests/prb/test_settings.py checks the production values).
