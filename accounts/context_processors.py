@@ -11,10 +11,10 @@ NAVIGATION: list[tuple[str, Any, set[str] | None]] = [
     ("home", _("Home"), None),
     ("referrals:inbox", _("Referrals"), {"dokter", "perawat", "admin"}),
     ("referrals:case_list", _("PRB cases"), {"dokter", "perawat", "pustu", "admin"}),
-    ("referrals:worklist", _("Control schedule"), {"dokter", "perawat", "pustu", "admin"}),
+    ("alerts:worklist", _("Control worklist"), {"dokter", "perawat", "pustu", "admin"}),
     ("patients:list", _("Patients"), {"dokter", "perawat", "pustu", "farmasi", "admin"}),
     ("pharmacy:home", _("PRB pharmacy"), {"farmasi", "dokter", "admin"}),
-    ("alerts:list", _("Notifications"), None),
+    ("alerts:list", _("Notifications"), {"dokter", "perawat", "pustu", "farmasi", "admin"}),
     ("dashboards:district", _("Dashboard"), {"dinkes", "admin"}),
 ]
 
@@ -36,6 +36,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 "url": url,
                 "label": label,
                 "active": request.path == url or (url != "/" and request.path.startswith(url)),
+                # The unread count loads after the page (htmx): one query less per page view.
+                "badge_url": reverse("alerts:badge") if url_name == "alerts:list" else None,
             }
         )
     return {"nav_items": items}

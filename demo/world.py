@@ -38,7 +38,7 @@ OTHER_FACILITIES = [
     ("1275", Facility.Kind.INSTALASI_FARMASI, "Instalasi Farmasi Kota Binjai", "IF1275", ""),
     ("1205", Facility.Kind.INSTALASI_FARMASI, "Instalasi Farmasi Kabupaten Langkat", "IF1205", ""),
 ]
-ACCOUNTS = [
+ACCOUNTS: list[tuple[str, str, str | None, str | None, str]] = [
     # username, role, facility index in PUSKESMAS (or pustu "0/0"), regency code
     ("dokter.pkm1", User.Role.DOKTER, "0", None, "dr. Rina Siregar"),
     ("perawat.pkm1", User.Role.PERAWAT, "0", None, "Ns. Dewi Lubis"),
@@ -177,7 +177,7 @@ def build_world() -> DemoWorld:
     for username, role, where, regency_code, full_name in ACCOUNTS:
         facility = None
         if where is not None:
-            pkm_index, _, pustu_index = where.partition("/")
+            pkm_index, _slash, pustu_index = where.partition("/")
             facility = puskesmas[int(pkm_index)]
             if pustu_index:
                 facility = pustus[facility.pk][int(pustu_index)]

@@ -118,7 +118,7 @@ class Patient(models.Model):
                 errors.setdefault("nik", []).extend(exc.messages)
         if self.fktp_id and self.fktp.kind not in Facility.PRIMARY_CARE:
             errors.setdefault("fktp", []).append(_("The registering facility must be an FKTP."))
-        if self.pustu_id and (
+        if self.pustu is not None and (
             self.pustu.kind != Facility.Kind.PUSTU or self.pustu.parent_id != self.fktp_id
         ):
             errors.setdefault("pustu", []).append(

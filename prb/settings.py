@@ -1,6 +1,7 @@
 """PRB settings: everything that varies comes from the environment (STYLE.md item 9)."""
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "eligibility",
     "pharmacy",
     "referrals",
+    "alerts",
     "demo",
 ]
 
@@ -86,6 +88,7 @@ TEMPLATES = [
 
 # One engine everywhere: PostgreSQL. DATABASE_URL when set, else the embedded server.
 DATABASE_URL = env_str("DATABASE_URL")
+DATABASES: dict[str, Any]
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
@@ -211,6 +214,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(hour=1, minute=0),
     },
 }
+
+# Patient reminders (alerts.gateways): the default only logs; an SMS/WhatsApp gateway plugs in here.
+PRB_REMINDER_GATEWAY = env_str("PRB_REMINDER_GATEWAY", "alerts.gateways.LogGateway")
+# Email staff about new alerts (in addition to the notification centre).
+PRB_ALERT_EMAILS = env_bool("PRB_ALERT_EMAILS", False)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,132 @@
+from typing import Any
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from facilities.models import Facility
+from patients.models import Patient
+
+
+class AlertQuerySet(models.QuerySet["Alert"]):
+    def visible_to(self, user: object) -> "AlertQuerySet":
+        """Alerts of the user's own facility addressed to the user's role."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if getattr(user, "is_superuser", False):
+            return self.all()
+        if not user.is_facility_staff:  # type: ignore[attr-defined]
+            return self.none()
+        return self.filter(
+            facility_id=user.facility_id,  # type: ignore[attr-defined]
+            roles__contains=[user.role],  # type: ignore[attr-defined]
+        )
+
+    def unresolved(self) -> "AlertQuerySet":
+        return self.filter(resolved_at__isnull=True)
+
+    def with_read_state(self, user: Any) -> "AlertQuerySet":
+        reads = AlertRead.objects.filter(alert=OuterRef("pk"), user=user)
+        return self.annotate(is_read=Exists(reads))
+
+    def unread_by(self, user: Any) -> "AlertQuerySet":
+        return self.exclude(Exists(AlertRead.objects.filter(alert=OuterRef("pk"), user=user)))
+
+
+class Alert(models.Model):
+    """Something the team must act on; created by the daily sweeps, once per `key`."""
+
+    class Kind(models.TextChoices):
+        CONTROL_OVERDUE = "control_overdue", _("Control visit overdue")
+        LOST_TO_FOLLOW_UP = "lost_to_follow_up", _("Lost to follow-up")
+        RE_REFERRAL = "re_referral", _("Re-referral criterion triggered")
+        STOCK_LOW = "stock_low", _("Stock below minimum")
+        LOT_EXPIRING = "lot_expiring", _("Lot expiring within 90 days")
+        LOT_EXPIRED = "lot_expired", _("Lot expired")
+        STOCK_OUT_FOR_DUE_PATIENT = "stock_out_due", _("Medicine out of stock for a patient due")
+        SLE_HOSPITAL_REVIEW = "sle_review", _("SLE hospital review due")
+        WEEKLY_DIGEST = "weekly_digest", _("Weekly digest")
+
+    class Severity(models.TextChoices):
+        INFO = "info", _("Information")
+        WARNING = "warning", _("Warning")
+        URGENT = "urgent", _("Urgent")
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="alerts")
+    roles = ArrayField(models.CharField(max_length=10), verbose_name=_("for roles"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=Severity.choices, default=Severity.WARNING
+    )
+    # What makes the alert unique: a sweep run twice finds the same key and adds nothing.
+    key = models.CharField(max_length=200)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("details"), blank=True)
+    link = models.CharField(_("link"), max_length=255, blank=True)
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "kind", "key"], name="alert_once_per_key")
+        ]
+        indexes = [
+            models.Index(fields=["facility", "-created_at"]),
+            models.Index(
+                fields=["facility", "kind"],
+                name="alert_open_idx",
+                condition=Q(resolved_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AlertRead(models.Model):
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "user"], name="alert_read_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.alert}"
+
+
+class Reminder(models.Model):
+    """A control reminder to a consenting patient: at most one per due date."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="reminders")
+    due_date = models.DateField(_("control date"))
+    channel = models.CharField(_("channel"), max_length=20)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    message = models.TextField(_("message"))
+    detail = models.CharField(max_length=255, blank=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "due_date"], name="reminder_once_per_due_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} · {self.due_date}"
