@@ -1,0 +1,158 @@
+"""General stability criteria — KMK Diktum KEEMPAT a–f, every program.
+
+Contract: a, b, c, e and f are the doctor's attestation ``general.<letter>``
+(true = the clause holds). d is read from ``general.comorbidities`` (each
+controlled for at least 3 months), or from ``general.d`` when the list is
+absent.
+"""
+
+from __future__ import annotations
+
+from .checks import NOT_ENTERED, Subject
+from .clauses import ALL_PROGRAMS, BackReferralCriteria
+from .formatting import format_number
+from .logic import FALSE, TRUE, UNKNOWN, Finding
+
+GENERAL = BackReferralCriteria(ALL_PROGRAMS)
+
+COMORBIDITY_CONTROLLED_MONTHS = 3  # KEEMPAT.d: "terkontrol dalam tiga bulan terakhir"
+
+
+def attestation(subject: Subject, letter: str) -> Finding:
+    """The doctor's statement that Diktum KEEMPAT.<letter> holds."""
+    value = subject.get(letter)
+    if value is None:
+        return Finding(
+            UNKNOWN,
+            f"Pernyataan dokter untuk KEEMPAT.{letter} {NOT_ENTERED}",
+            (subject.path(letter),),
+        )
+    if value:
+        return Finding(TRUE, f"Dokter menyatakan KEEMPAT.{letter} terpenuhi")
+    return Finding(FALSE, f"Dokter menyatakan KEEMPAT.{letter} tidak terpenuhi")
+
+
+_ATTESTATION_RULE = "Terpenuhi bila `general.{letter}` = ya (pernyataan dokter)."
+
+
+@GENERAL.clause(
+    "KEEMPAT.a",
+    text=(
+        "pasien telah melewati fase akut dan terkontrol dengan baik serta tidak mengalami "
+        "kekambuhan;"
+    ),
+    rule=_ATTESTATION_RULE.format(letter="a"),
+    reads=("general.a",),
+)
+def acute_phase_passed(subject: Subject) -> Finding:
+    return attestation(subject, "a")
+
+
+@GENERAL.clause(
+    "KEEMPAT.b",
+    text=(
+        "pasien telah dilakukan pemeriksaan fisik, penunjang, dan faktor risiko yang diperlukan "
+        "sesuai dengan penyakitnya, serta menunjukkan kondisi klinis terkontrol;"
+    ),
+    rule=_ATTESTATION_RULE.format(letter="b"),
+    reads=("general.b",),
+)
+def examined_and_controlled(subject: Subject) -> Finding:
+    return attestation(subject, "b")
+
+
+@GENERAL.clause(
+    "KEEMPAT.c",
+    text=(
+        "pasien tidak memiliki keluhan dan/atau kelainan klinis yang memberatkan atau "
+        "mengganggu aktivitas fisik serta membutuhkan diagnosis dan tata laksana lebih lanjut "
+        "di fasilitas pelayanan kesehatan tingkat lanjut;"
+    ),
+    rule=_ATTESTATION_RULE.format(letter="c"),
+    reads=("general.c",),
+)
+def no_burdensome_complaints(subject: Subject) -> Finding:
+    return attestation(subject, "c")
+
+
+@GENERAL.clause(
+    "KEEMPAT.d",
+    text=(
+        "pasien tidak disertai komorbiditas dan/atau komplikasi, atau jika ada, kondisi "
+        "komorbid dan/atau komplikasi telah terkontrol dalam tiga bulan terakhir berturut-turut "
+        "sesuai kondisi dan karakteristik penyakitnya;"
+    ),
+    rule=(
+        "Terpenuhi bila `general.comorbidities` kosong atau setiap komorbid memiliki "
+        "`controlled_months` ≥ 3; tidak terpenuhi bila ada yang < 3. Bila daftar tidak diisi, "
+        "`general.d` (pernyataan dokter) yang menentukan."
+    ),
+    reads=("general.comorbidities", "general.d"),
+    note=(
+        '"Terkontrol dalam tiga bulan terakhir berturut-turut" dibaca sebagai lama terkontrol '
+        "≥ 3 bulan per komorbid."
+    ),
+)
+def comorbidities_controlled(subject: Subject) -> Finding:
+    comorbidities = subject.get("comorbidities")
+    if comorbidities is None:
+        statement = attestation(subject, "d")
+        if statement.truth is UNKNOWN:
+            return Finding(
+                UNKNOWN,
+                f"Daftar komorbid dan pernyataan dokter untuk KEEMPAT.d {NOT_ENTERED}",
+                (subject.path("comorbidities"), subject.path("d")),
+            )
+        return statement
+    if not comorbidities:
+        return Finding(TRUE, "Tidak ada komorbid/komplikasi")
+    uncontrolled: list[str] = []
+    controlled: list[str] = []
+    undecided: list[str] = []
+    missing: list[str] = []
+    for index, entry in enumerate(comorbidities):
+        months = entry.get("controlled_months")
+        code = entry.get("icd10") or f"komorbid ke-{index + 1}"
+        if months is None:
+            undecided.append(f"{code} lama terkontrol {NOT_ENTERED}")
+            missing.append(subject.path(f"comorbidities[{index}].controlled_months"))
+        elif months >= COMORBIDITY_CONTROLLED_MONTHS:
+            controlled.append(f"{code} terkontrol {format_number(months)} bulan ≥ 3 bulan")
+        else:
+            uncontrolled.append(f"{code} terkontrol {format_number(months)} bulan < 3 bulan")
+    if uncontrolled:
+        return Finding(FALSE, "; ".join(uncontrolled))
+    if undecided:
+        return Finding(UNKNOWN, "; ".join(controlled + undecided), tuple(missing))
+    return Finding(TRUE, "; ".join(controlled))
+
+
+@GENERAL.clause(
+    "KEEMPAT.e",
+    text=(
+        "pasien telah mendapatkan pengobatan sesuai diagnosis serta telah tercapai target "
+        "pengobatan dan dosis pemeliharaan untuk penyakit utama, komplikasi, dan/atau "
+        "komorbiditas yang dimilikinya sesuai kondisi dan karakteristik penyakitnya;"
+    ),
+    rule=_ATTESTATION_RULE.format(letter="e"),
+    reads=("general.e",),
+)
+def treatment_targets_reached(subject: Subject) -> Finding:
+    return attestation(subject, "e")
+
+
+@GENERAL.clause(
+    "KEEMPAT.f",
+    text=(
+        "pasien tidak mengalami efek samping obat dan tidak dalam pengobatan yang membutuhkan "
+        "pemantauan di fasilitas pelayanan kesehatan tingkat lanjut untuk penyakit utama, "
+        "komplikasi, dan/atau komorbiditas yang dimilikinya."
+    ),
+    rule=_ATTESTATION_RULE.format(letter="f"),
+    reads=("general.f",),
+)
+def no_side_effects_or_hospital_monitoring(subject: Subject) -> Finding:
+    return attestation(subject, "f")
+
+
+GENERAL_CLAUSES = tuple(GENERAL.clauses)
