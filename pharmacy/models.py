@@ -1,3 +1,4 @@
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -5,7 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import tracked
-from facilities.models import Facility
+from facilities.models import Facility, Regency
 from patients.models import Patient
 from patients.programs import Program
 
@@ -153,3 +154,391 @@ class PrescriptionLine(models.Model):
     @property
     def owed_quantity(self) -> int:
         return self.quantity - self.dispensed_quantity
+
+
+# ---------------------------------------------------------------------------
+# Stock (KMK 1645/2024 III.C.3 penyimpanan, III.C.6 pencatatan, III.C.7 pemusnahan)
+# ---------------------------------------------------------------------------
+
+
+@tracked()
+class MedicineVenOverride(models.Model):
+    """A district's own VEN class for a medicine (KMK III.C.1 "Analisis VEN").
+
+    The formulary's class is the default; the district's pharmacy committee may judge a
+    medicine differently for its own planning.
+    """
+
+    regency = models.ForeignKey(
+        Regency, on_delete=models.CASCADE, related_name="+", verbose_name=_("regency")
+    )
+    medicine = models.ForeignKey(
+        Medicine, on_delete=models.CASCADE, related_name="ven_overrides", verbose_name=_("medicine")
+    )
+    ven = models.CharField(_("VEN class"), max_length=1, choices=Medicine.Ven.choices)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("district VEN class")
+        verbose_name_plural = _("district VEN classes")
+        constraints = [
+            models.UniqueConstraint(fields=["regency", "medicine"], name="ven_override_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.medicine}: {self.ven}"
+
+
+class StoreQuerySet(models.QuerySet["Store"]):
+    def visible_to(self, user: object) -> "StoreQuerySet":
+        """Stock belongs to the facility holding it; dinkes reads aggregates only (selectors)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if getattr(user, "is_superuser", False):
+            return self.all()
+        if not user.is_facility_staff:  # type: ignore[attr-defined]
+            return self.none()
+        return self.filter(facility_id=user.facility.home_puskesmas_id)  # type: ignore[attr-defined]
+
+
+@tracked()
+class Store(models.Model):
+    """A place where PRB medicines are kept and counted, apart from any other stock.
+
+    KMK III.C.6: PRB medicines are used only for PRB and kept apart from medicines bought
+    from other budgets. III.C.8.b.2 (depot model): a partner apotek PRB keeps a depot of its
+    stock at the puskesmas; the puskesmas answers for it and reports its mutations back.
+    """
+
+    class Kind(models.TextChoices):
+        PRB = "prb", _("PRB store")
+        DEPOT = "depot", _("Partner pharmacy depot")
+        QUARANTINE = "quarantine", _("Expired and damaged (quarantine)")
+
+    # Stores whose stock is handed to patients.
+    DISPENSING = (Kind.PRB, Kind.DEPOT)
+
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="stores", verbose_name=_("facility")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PRB)
+    name = models.CharField(_("name"), max_length=120)
+    partner = models.ForeignKey(
+        Facility,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="depots",
+        verbose_name=_("partner pharmacy"),
+        help_text=_("The apotek PRB that owns a depot's stock."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = StoreQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["facility__name", "kind", "name"]
+        verbose_name = _("store")
+        verbose_name_plural = _("stores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "kind"],
+                condition=~Q(kind="depot"),
+                name="store_one_prb_and_quarantine_per_facility",
+            ),
+            models.UniqueConstraint(
+                fields=["facility", "partner"],
+                condition=Q(kind="depot"),
+                name="store_one_depot_per_partner",
+            ),
+            models.CheckConstraint(
+                name="store_depot_has_partner",
+                condition=Q(kind="depot", partner__isnull=False) | (~Q(kind="depot")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.facility})"
+
+    @property
+    def dispenses(self) -> bool:
+        return self.kind in self.DISPENSING
+
+
+@tracked()
+class Lot(models.Model):
+    """A manufacturer's batch of a medicine, wherever its units are."""
+
+    class Source(models.TextChoices):
+        IFK = "ifk", _("District pharmacy warehouse (IFK)")
+        DISTRIBUTOR = "distributor", _("Distributor (e-purchasing)")
+        APOTEK = "apotek", _("Apotek PRB (partner pharmacy)")
+        OTHER = "other", _("Other")
+
+    medicine = models.ForeignKey(
+        Medicine, on_delete=models.PROTECT, related_name="lots", verbose_name=_("medicine")
+    )
+    batch = models.CharField(_("batch number"), max_length=40)
+    expiry_date = models.DateField(_("expiry date"))
+    source = models.CharField(
+        _("source"), max_length=12, choices=Source.choices, default=Source.DISTRIBUTOR
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["expiry_date", "batch"]
+        verbose_name = _("lot")
+        verbose_name_plural = _("lots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["medicine", "batch", "expiry_date"], name="lot_unique_batch"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch} (ED {self.expiry_date:%d/%m/%Y})"
+
+
+@tracked()
+class StockBalance(models.Model):
+    """Units of a lot in a store: the row every movement locks (select_for_update).
+
+    Always equal to the sum of the lot's stock-card lines in the store.
+    """
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="balances")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="balances")
+    # Denormalised from the lot for the per-medicine queries of every page.
+    medicine = models.ForeignKey(Medicine, on_delete=models.PROTECT, related_name="+")
+    quantity = models.IntegerField(_("quantity"), default=0)
+
+    class Meta:
+        ordering = ["store", "medicine", "lot__expiry_date"]
+        verbose_name = _("stock balance")
+        verbose_name_plural = _("stock balances")
+        constraints = [
+            models.UniqueConstraint(fields=["store", "lot"], name="stock_balance_unique"),
+            models.CheckConstraint(name="stock_balance_not_negative", condition=Q(quantity__gte=0)),
+        ]
+        indexes = [models.Index(fields=["store", "medicine"])]
+
+    def __str__(self) -> str:
+        return f"{self.lot}: {self.quantity}"
+
+
+class StockCardLineQuerySet(models.QuerySet["StockCardLine"]):
+    def visible_to(self, user: object) -> "StockCardLineQuerySet":
+        return self.filter(store__in=Store.objects.visible_to(user))
+
+
+@tracked()
+@pgtrigger.register(
+    # KMK III.C.6: the record must be traceable. A line is never deleted or rewritten;
+    # a mistake is corrected by a reversing line. Only the running balance may move,
+    # when a backdated line is inserted before it.
+    pgtrigger.Protect(name="stock_card_no_delete", operation=pgtrigger.Delete),
+    pgtrigger.Protect(
+        name="stock_card_append_only",
+        operation=pgtrigger.Update,
+        condition=pgtrigger.AnyChange(exclude=["balance_after"]),
+    ),
+)
+class StockCardLine(models.Model):
+    """One line of the kartu stok of a store, medicine and lot (KMK III.C.6)."""
+
+    class Movement(models.TextChoices):
+        RECEIPT = "receipt", _("Receipt")
+        DISPENSE = "dispense", _("Dispensed to patient")
+        TRANSFER_OUT = "transfer_out", _("Transfer out")
+        TRANSFER_IN = "transfer_in", _("Transfer in")
+        OPNAME = "opname", _("Stock count adjustment")
+        RETURN = "return", _("Returned to supplier")
+        EXPIRED = "expired", _("Expired")
+        DAMAGED = "damaged", _("Damaged")
+        DESTRUCTION = "destruction", _("Destroyed")
+        REVERSAL = "reversal", _("Reversal")
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="card_lines")
+    medicine = models.ForeignKey(Medicine, on_delete=models.PROTECT, related_name="+")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="card_lines")
+    date = models.DateField(_("date"))
+    movement = models.CharField(_("movement"), max_length=14, choices=Movement.choices)
+    quantity_in = models.PositiveIntegerField(_("in"), default=0)
+    quantity_out = models.PositiveIntegerField(_("out"), default=0)
+    balance_after = models.IntegerField(_("balance"))
+    reference = models.CharField(_("document reference"), max_length=100, blank=True)
+    counterparty = models.CharField(_("from / to"), max_length=150, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    prescription_line = models.ForeignKey(
+        PrescriptionLine,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="card_lines",
+    )
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StockCardLineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("stock card line")
+        verbose_name_plural = _("stock card lines")
+        constraints = [
+            models.CheckConstraint(
+                name="stock_card_in_or_out",
+                condition=(
+                    Q(quantity_in__gt=0, quantity_out=0) | Q(quantity_in=0, quantity_out__gt=0)
+                ),
+            ),
+            models.CheckConstraint(
+                name="stock_card_balance_not_negative", condition=Q(balance_after__gte=0)
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["store", "lot", "date", "id"]),
+            models.Index(fields=["store", "medicine", "date", "id"]),
+            models.Index(fields=["store", "movement", "date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.get_movement_display()} {self.change:+d}"
+
+    @property
+    def change(self) -> int:
+        return self.quantity_in - self.quantity_out
+
+
+@tracked()
+class StockOpname(models.Model):
+    """A stock count of a store; every difference is written with its reason."""
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="opnames")
+    counted_on = models.DateField(_("count date"))
+    reference = models.CharField(_("reference"), max_length=100)
+    counted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-counted_on", "-id"]
+        verbose_name = _("stock count")
+        verbose_name_plural = _("stock counts")
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+@tracked()
+class StockOpnameLine(models.Model):
+    opname = models.ForeignKey(StockOpname, on_delete=models.PROTECT, related_name="lines")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="+")
+    system_quantity = models.IntegerField(_("recorded"))
+    counted_quantity = models.PositiveIntegerField(_("counted"))
+    reason = models.CharField(_("reason for the difference"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.lot}: {self.counted_quantity}"
+
+    @property
+    def difference(self) -> int:
+        return self.counted_quantity - self.system_quantity
+
+
+class DestructionQuerySet(models.QuerySet["Destruction"]):
+    def visible_to(self, user: object) -> "DestructionQuerySet":
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if getattr(user, "is_superuser", False):
+            return self.all()
+        if not user.is_facility_staff:  # type: ignore[attr-defined]
+            return self.none()
+        return self.filter(facility_id=user.facility.home_puskesmas_id)  # type: ignore[attr-defined]
+
+
+@tracked()
+class Destruction(models.Model):
+    """Berita Acara Pemusnahan (KMK III.C.7): expired or damaged medicines destroyed."""
+
+    class Method(models.TextChoices):
+        INCINERATION = "incineration", _("Incineration")
+        THIRD_PARTY = "third_party", _("Licensed waste contractor")
+        CRUSHING = "crushing", _("Crushing and burial")
+        DISSOLUTION = "dissolution", _("Dissolution and dilution")
+        OTHER = "other", _("Other")
+
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="destructions", verbose_name=_("facility")
+    )
+    number = models.CharField(_("number"), max_length=60, unique=True)
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    sequence = models.PositiveIntegerField()
+    destroyed_on = models.DateField(_("date of destruction"))
+    method = models.CharField(_("method"), max_length=14, choices=Method.choices)
+    place = models.CharField(_("place"), max_length=200)
+    witnesses = models.TextField(
+        _("witnesses"), help_text=_("One witness per line: name, position.")
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DestructionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-destroyed_on", "-id"]
+        verbose_name = _("destruction report")
+        verbose_name_plural = _("destruction reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "year", "month", "sequence"], name="destruction_number_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def witness_list(self) -> list[str]:
+        return [line.strip() for line in self.witnesses.splitlines() if line.strip()]
+
+
+@tracked()
+class DestructionLine(models.Model):
+    class Reason(models.TextChoices):
+        EXPIRED = "expired", _("Expired")
+        DAMAGED = "damaged", _("Damaged or substandard")
+
+    destruction = models.ForeignKey(Destruction, on_delete=models.PROTECT, related_name="lines")
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                name="destruction_line_quantity_positive", condition=Q(quantity__gt=0)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lot} × {self.quantity}"

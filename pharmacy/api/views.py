@@ -1,0 +1,235 @@
+"""Pharmacy API (STYLE.md 6): one view per operation, nested input/output serializers."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from pharmacy import selectors, services
+from pharmacy.models import Lot, Medicine, StockCardLine
+
+
+def _require_pharmacist(user: object) -> None:
+    if not (user.is_superuser or user.role in ("farmasi", "admin")):  # type: ignore[attr-defined]
+        raise PermissionDenied
+
+
+def _api_error(error: ValidationError) -> ApiValidationError:
+    if hasattr(error, "error_dict"):
+        return ApiValidationError(error.message_dict)
+    return ApiValidationError({"non_field_errors": error.messages})
+
+
+class CardLineOutputSerializer(serializers.ModelSerializer):
+    batch = serializers.CharField(source="lot.batch")
+    expiry_date = serializers.DateField(source="lot.expiry_date")
+    user = serializers.CharField(source="user.username")
+
+    class Meta:
+        model = StockCardLine
+        fields = [
+            "id",
+            "store",
+            "medicine",
+            "lot",
+            "batch",
+            "expiry_date",
+            "date",
+            "movement",
+            "quantity_in",
+            "quantity_out",
+            "balance_after",
+            "reference",
+            "counterparty",
+            "note",
+            "reverses",
+            "user",
+            "created_at",
+        ]
+
+
+class StockReceiveApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "StockReceiveInput"
+
+        class LineSerializer(serializers.Serializer):
+            class Meta:
+                ref_name = "StockReceiveLine"
+
+            medicine = serializers.PrimaryKeyRelatedField(queryset=Medicine.objects.active())
+            batch = serializers.CharField(max_length=40)
+            expiry_date = serializers.DateField()
+            quantity = serializers.IntegerField(min_value=1)
+
+        store = serializers.IntegerField()
+        received_on = serializers.DateField()
+        source = serializers.ChoiceField(choices=Lot.Source.choices)
+        supplier = serializers.CharField(max_length=150, required=False, default="")
+        reference = serializers.CharField(max_length=100, required=False, default="")
+        lines = LineSerializer(many=True, allow_empty=False)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: CardLineOutputSerializer(many=True)},
+        summary="Receive lots into a store",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        store = selectors.store_for_user(request.user, data["store"])
+        _require_pharmacist(request.user)
+        try:
+            lines = services.stock_receive(
+                actor=request.user,
+                store=store,
+                received_on=data["received_on"],
+                source=data["source"],
+                supplier=data["supplier"],
+                reference=data["reference"],
+                lines=[services.ReceiptLineInput(**line) for line in data["lines"]],
+            )
+        except ValidationError as error:
+            raise _api_error(error) from error
+        return Response(
+            CardLineOutputSerializer(lines, many=True).data, status=status.HTTP_201_CREATED
+        )
+
+
+class StockDispenseApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "StockDispenseInput"
+
+        class LineSerializer(serializers.Serializer):
+            class Meta:
+                ref_name = "StockDispenseLine"
+
+            line = serializers.IntegerField()
+            quantity = serializers.IntegerField(min_value=0)
+
+        dispensed_on = serializers.DateField(required=False)
+        lines = LineSerializer(many=True, required=False)
+
+    class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "StockDispenseOutput"
+
+        class OwedSerializer(serializers.Serializer):
+            class Meta:
+                ref_name = "StockDispenseOwed"
+
+            line = serializers.IntegerField()
+            medicine = serializers.IntegerField()
+            quantity = serializers.IntegerField()
+            dispensed_quantity = serializers.IntegerField()
+            owed_quantity = serializers.IntegerField()
+
+        prescription = serializers.IntegerField()
+        status = serializers.CharField(help_text="waiting, partly, dispensed or cancelled")
+        lines = OwedSerializer(many=True)
+        card_lines = CardLineOutputSerializer(many=True)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: OutputSerializer},
+        summary="Dispense a prescription (FEFO; what stock cannot cover stays owed)",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        prescription = selectors.prescription_for_user(request.user, pk)
+        _require_pharmacist(request.user)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            result = services.stock_dispense(
+                actor=request.user,
+                prescription=prescription,
+                dispensed_on=data.get("dispensed_on"),
+                quantities={line["line"]: line["quantity"] for line in data.get("lines", [])}
+                or None,
+            )
+        except ValidationError as error:
+            raise _api_error(error) from error
+        lines = result.prescription.lines.all()
+        output = {
+            "prescription": result.prescription.pk,
+            "status": result.prescription.status,
+            "lines": [
+                {
+                    "line": line.pk,
+                    "medicine": line.medicine_id,
+                    "quantity": line.quantity,
+                    "dispensed_quantity": line.dispensed_quantity,
+                    "owed_quantity": line.owed_quantity,
+                }
+                for line in lines
+            ],
+            "card_lines": result.card_lines,
+        }
+        return Response(self.OutputSerializer(output).data)
+
+
+class StockLevelListApi(APIView):
+    class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "StockLevelListOutput"
+
+        class LotSerializer(serializers.Serializer):
+            class Meta:
+                ref_name = "StockLevelListLot"
+
+            lot = serializers.IntegerField(source="lot_id")
+            batch = serializers.CharField(source="lot.batch")
+            expiry_date = serializers.DateField(source="lot.expiry_date")
+            quantity = serializers.IntegerField()
+
+        medicine = serializers.IntegerField(source="medicine.pk")
+        medicine_name = serializers.CharField(source="medicine")
+        unit = serializers.CharField(source="medicine.unit")
+        quantity = serializers.IntegerField()
+        usable_quantity = serializers.IntegerField()
+        nearest_expiry = serializers.DateField(allow_null=True)
+        lots = LotSerializer(many=True)
+
+    @extend_schema(responses=OutputSerializer(many=True), summary="Stock levels of a store")
+    def get(self, request: Request, pk: int) -> Response:
+        store = selectors.store_for_user(request.user, pk)
+        return Response(self.OutputSerializer(selectors.stock_levels(store=store), many=True).data)
+
+
+class StockCardLineListApi(ListAPIView):
+    serializer_class = CardLineOutputSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        store = selectors.store_for_user(self.request.user, self.kwargs["pk"])
+        lines = StockCardLine.objects.filter(store=store).select_related("lot", "user")
+        medicine = self.request.GET.get("medicine", "")
+        lot = self.request.GET.get("lot", "")
+        if medicine:
+            if not medicine.isdigit():
+                raise ApiValidationError({"medicine": ["Harus berupa angka."]})
+            lines = lines.filter(medicine=get_object_or_404(Medicine, pk=int(medicine)))
+        if lot:
+            if not lot.isdigit():
+                raise ApiValidationError({"lot": ["Harus berupa angka."]})
+            lines = lines.filter(lot_id=int(lot))
+        return lines.order_by("date", "id")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("medicine", int, description="Medicine id"),
+            OpenApiParameter("lot", int, description="Lot id"),
+        ],
+        responses=CardLineOutputSerializer(many=True),
+        summary="Stock card lines of a store",
+    )
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)

@@ -1,0 +1,627 @@
+"""Reads of PRB stock (STYLE.md 3): access helpers that 404 outside the user's scope,
+the tables the pages show, and district aggregates for the dinas kesehatan."""
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    Min,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from pharmacy import planning
+from pharmacy.models import (
+    Destruction,
+    Lot,
+    Medicine,
+    MedicineVenOverride,
+    Prescription,
+    StockBalance,
+    StockCardLine,
+    Store,
+)
+
+Movement = StockCardLine.Movement
+
+# ---------------------------------------------------------------------------
+# Access helpers: one per object type, 404 outside the user's facility.
+# ---------------------------------------------------------------------------
+
+
+def store_for_user(user: Any, pk: int) -> Store:
+    return get_object_or_404(Store.objects.visible_to(user).select_related("facility"), pk=pk)
+
+
+def prescription_for_user(user: Any, pk: int) -> Prescription:
+    return get_object_or_404(
+        Prescription.objects.visible_to(user).select_related("patient", "facility"), pk=pk
+    )
+
+
+def destruction_for_user(user: Any, pk: int) -> Destruction:
+    return get_object_or_404(
+        Destruction.objects.visible_to(user).select_related("facility", "created_by"), pk=pk
+    )
+
+
+def card_line_for_user(user: Any, pk: int) -> StockCardLine:
+    return get_object_or_404(
+        StockCardLine.objects.visible_to(user).select_related("store", "lot", "medicine"), pk=pk
+    )
+
+
+def stores_for_user(user: Any) -> QuerySet[Store]:
+    return (
+        Store.objects.visible_to(user).filter(is_active=True).select_related("facility", "partner")
+    )
+
+
+def worklist(*, user: Any, status: str) -> QuerySet[Prescription]:
+    """The dispensing worklist: the facility's prescriptions in one status, oldest first
+    for those still to hand out."""
+    order = (
+        ["-prescribed_on", "-id"]
+        if status == Prescription.Status.DISPENSED
+        else ["prescribed_on", "id"]
+    )
+    return (
+        Prescription.objects.visible_to(user)
+        .filter(status=status)
+        .select_related("patient", "prescribed_by")
+        .prefetch_related("lines__medicine")
+        .order_by(*order)
+    )
+
+
+# ---------------------------------------------------------------------------
+# Stock levels and the stock card
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class MedicineStock:
+    medicine: Medicine
+    quantity: int = 0
+    usable_quantity: int = 0
+    nearest_expiry: dt.date | None = None
+    lots: list[StockBalance] = field(default_factory=list)
+
+
+def stock_levels(*, store: Store, as_of: dt.date | None = None) -> list[MedicineStock]:
+    """Per medicine: units on hand, units not yet expired, and the lots (FEFO order)."""
+    as_of = as_of or timezone.localdate()
+    rows: dict[int, MedicineStock] = {}
+    balances = (
+        StockBalance.objects.filter(store=store, quantity__gt=0)
+        .select_related("lot", "medicine")
+        .order_by("medicine__name", "medicine__strength", "lot__expiry_date", "lot__batch")
+    )
+    for balance in balances:
+        row = rows.setdefault(balance.medicine_id, MedicineStock(medicine=balance.medicine))
+        row.quantity += balance.quantity
+        row.lots.append(balance)
+        if balance.lot.expiry_date > as_of:
+            row.usable_quantity += balance.quantity
+            if row.nearest_expiry is None:
+                row.nearest_expiry = balance.lot.expiry_date
+    return list(rows.values())
+
+
+def lot_balances(*, store: Store, medicine: Medicine | None = None) -> QuerySet[StockBalance]:
+    queryset = StockBalance.objects.filter(store=store, quantity__gt=0)
+    if medicine is not None:
+        queryset = queryset.filter(medicine=medicine)
+    return queryset.select_related("lot", "medicine").order_by(
+        "medicine__name", "medicine__strength", "lot__expiry_date", "lot__batch"
+    )
+
+
+def stock_card(
+    *, store: Store, medicine: Medicine, lot: Lot | None = None
+) -> QuerySet[StockCardLine]:
+    """The kartu stok of a medicine in a store (all lots, or one), in card order.
+
+    ``balance_after`` is the lot's running balance; ``medicine_balance`` the medicine's
+    across lots, computed on the fly so it can never disagree with the lines.
+    """
+    lines = StockCardLine.objects.filter(store=store, medicine=medicine)
+    lines = lines.annotate(
+        medicine_balance=Window(
+            Sum(F("quantity_in") - F("quantity_out")), order_by=[F("date").asc(), F("id").asc()]
+        )
+    )
+    if lot is not None:
+        # One lot's card: its own running balance is ``balance_after``. (A filter would
+        # apply before the window, so the medicine balance would count this lot only.)
+        lines = StockCardLine.objects.filter(store=store, medicine=medicine, lot=lot).annotate(
+            medicine_balance=F("balance_after")
+        )
+    return lines.select_related("lot", "user").order_by("date", "id")
+
+
+# ---------------------------------------------------------------------------
+# Monthly figures from the card: usage, stock-out days, LPLPO
+# ---------------------------------------------------------------------------
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_end(day: dt.date) -> dt.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+# Reversals count with the movement they reverse.
+_EFFECTIVE = Coalesce(F("reverses__movement"), F("movement"))
+
+
+def _daily_changes(
+    store: Store, *, until: dt.date, medicine_ids: Iterable[int] | None = None
+) -> dict[int, list[tuple[dt.date, int, int]]]:
+    """medicine id → [(date, net change, units dispensed net of reversals)] by date."""
+    lines = StockCardLine.objects.filter(store=store, date__lte=until)
+    if medicine_ids is not None:
+        lines = lines.filter(medicine_id__in=list(medicine_ids))
+    rows = (
+        lines.annotate(effective=_EFFECTIVE)
+        .values("medicine_id", "date")
+        .annotate(
+            change=Sum(F("quantity_in") - F("quantity_out")),
+            used=Sum(
+                Case(
+                    When(effective=Movement.DISPENSE, then=F("quantity_out") - F("quantity_in")),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            ),
+        )
+        .order_by("medicine_id", "date")
+    )
+    result: dict[int, list[tuple[dt.date, int, int]]] = defaultdict(list)
+    for row in rows:
+        result[row["medicine_id"]].append((row["date"], row["change"], row["used"]))
+    return result
+
+
+def _usage_from_changes(
+    changes: list[tuple[dt.date, int, int]], *, first_month: dt.date, last_month: dt.date
+) -> list[planning.MonthlyUsage]:
+    """Units dispensed per month and the days whose closing balance was zero."""
+    balance = sum(change for day, change, _used in changes if day < first_month)
+    by_day = {day: (change, used) for day, change, used in changes if day >= first_month}
+    history = []
+    month = first_month
+    while month <= last_month:
+        used_in_month = 0
+        stock_out_days = 0
+        for day_number in range(1, calendar.monthrange(month.year, month.month)[1] + 1):
+            day = month.replace(day=day_number)
+            change, used = by_day.get(day, (0, 0))
+            balance += change
+            used_in_month += used
+            if balance <= 0:
+                stock_out_days += 1
+        history.append(
+            planning.MonthlyUsage(
+                month=month, quantity_used=max(used_in_month, 0), stock_out_days=stock_out_days
+            )
+        )
+        month = add_months(month, 1)
+    return history
+
+
+def monthly_usage(
+    *, store: Store, medicine: Medicine, first_month: dt.date, last_month: dt.date
+) -> list[planning.MonthlyUsage]:
+    """The consumption history KMK III.C.1.a asks for, read from the stock card: units
+    dispensed per month and the days the medicine was out of stock (closing balance 0)."""
+    changes = _daily_changes(store, until=month_end(last_month), medicine_ids=[medicine.pk])
+    return _usage_from_changes(
+        changes.get(medicine.pk, []),
+        first_month=month_start(first_month),
+        last_month=month_start(last_month),
+    )
+
+
+@dataclass
+class LplpoRow:
+    medicine: Medicine
+    opening: int
+    received: int
+    used: int
+    other: int
+    """Net of every other movement: counts, returns, transfers out, write-offs."""
+    closing: int
+    stock_out_days: int
+    request: int
+
+
+RECEIVED = (Movement.RECEIPT, Movement.TRANSFER_IN)
+
+
+def lplpo(*, store: Store, month: dt.date, optimum_months: int = 2) -> list[LplpoRow]:
+    """Laporan Pemakaian dan Lembar Permintaan Obat of a month, PRB medicines only.
+
+    Request = optimum stock − closing stock, never below zero, with optimum stock =
+    ``optimum_months`` × the month's use (one month of use plus one of buffer by default).
+    """
+    start, end = month_start(month), month_end(month)
+    lines = StockCardLine.objects.filter(store=store, date__lte=end).annotate(effective=_EFFECTIVE)
+    totals = lines.values("medicine_id").annotate(
+        opening=Sum(
+            Case(
+                When(date__lt=start, then=F("quantity_in") - F("quantity_out")),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        ),
+        received=Sum(
+            Case(
+                When(
+                    date__gte=start,
+                    effective__in=RECEIVED,
+                    then=F("quantity_in") - F("quantity_out"),
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        ),
+        used=Sum(
+            Case(
+                When(
+                    date__gte=start,
+                    effective=Movement.DISPENSE,
+                    then=F("quantity_out") - F("quantity_in"),
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        ),
+        closing=Sum(F("quantity_in") - F("quantity_out")),
+    )
+    totals_by_medicine = {row["medicine_id"]: row for row in totals}
+    medicines = Medicine.objects.filter(pk__in=totals_by_medicine).order_by("name", "strength")
+    changes = _daily_changes(store, until=end, medicine_ids=totals_by_medicine)
+    rows = []
+    for medicine in medicines:
+        total = totals_by_medicine[medicine.pk]
+        usage = _usage_from_changes(
+            changes.get(medicine.pk, []), first_month=start, last_month=start
+        )[0]
+        other = total["closing"] - total["opening"] - total["received"] + total["used"]
+        rows.append(
+            LplpoRow(
+                medicine=medicine,
+                opening=total["opening"],
+                received=total["received"],
+                used=total["used"],
+                other=-other,
+                closing=total["closing"],
+                stock_out_days=usage.stock_out_days,
+                request=max(optimum_months * total["used"] - total["closing"], 0),
+            )
+        )
+    return rows
+
+
+# ---------------------------------------------------------------------------
+# Planning (KMK III.C.1) on the store's own card
+# ---------------------------------------------------------------------------
+
+
+def stock_on_hand(*, store: Store, medicine: Medicine, as_of: dt.date) -> planning.StockOnHand:
+    lots = [
+        planning.StockLot(quantity=b.quantity, expiry_date=b.lot.expiry_date, batch=b.lot.batch)
+        for b in lot_balances(store=store, medicine=medicine)
+    ]
+    return planning.StockOnHand(lots=lots, as_of=as_of)
+
+
+@dataclass
+class PlanRow:
+    medicine: Medicine
+    history: list[planning.MonthlyUsage]
+    plan: planning.ConsumptionPlan | None
+    error: str = ""
+
+
+def consumption_plans(
+    *,
+    store: Store,
+    last_month: dt.date,
+    history_months: int,
+    period_months: int,
+    lead_time_months: Decimal,
+    buffer: planning.BufferStock,
+    as_of: dt.date | None = None,
+) -> list[PlanRow]:
+    """A = (B + C + D) − E for every medicine the store has ever held (III.C.1.a).
+
+    The history is the ``history_months`` complete months up to ``last_month``; E is the
+    stock on hand simulated FEFO from ``as_of``.
+    """
+    as_of = as_of or timezone.localdate()
+    last = month_start(last_month)
+    first = add_months(last, -(history_months - 1))
+    changes = _daily_changes(store, until=month_end(last))
+    lots_by_medicine: dict[int, list[planning.StockLot]] = defaultdict(list)
+    for b in lot_balances(store=store):
+        lots_by_medicine[b.medicine_id].append(
+            planning.StockLot(quantity=b.quantity, expiry_date=b.lot.expiry_date, batch=b.lot.batch)
+        )
+    medicine_ids = set(changes) | set(lots_by_medicine)
+    rows = []
+    for medicine in Medicine.objects.filter(pk__in=medicine_ids).order_by("name", "strength"):
+        history = _usage_from_changes(
+            changes.get(medicine.pk, []), first_month=first, last_month=last
+        )
+        try:
+            plan = planning.consumption_plan(
+                history,
+                buffer_stock=buffer,
+                lead_time_months=lead_time_months,
+                remaining_stock=planning.StockOnHand(
+                    lots=lots_by_medicine[medicine.pk], as_of=as_of
+                ),
+                period_months=period_months,
+            )
+        except ValueError as error:
+            rows.append(PlanRow(medicine=medicine, history=history, plan=None, error=str(error)))
+        else:
+            rows.append(PlanRow(medicine=medicine, history=history, plan=plan))
+    return rows
+
+
+# ---------------------------------------------------------------------------
+# ABC, VEN and PUT (KMK III.C.1 analisis ABC, VEN, kombinasi)
+# ---------------------------------------------------------------------------
+
+
+def ven_for_regency(regency_id: int | None) -> dict[int, str]:
+    """medicine id → VEN class: the district's override, else the formulary's."""
+    classes = dict(Medicine.objects.values_list("pk", "ven"))
+    if regency_id is not None:
+        classes.update(
+            MedicineVenOverride.objects.filter(regency_id=regency_id).values_list(
+                "medicine_id", "ven"
+            )
+        )
+    return classes
+
+
+def medicine_label(medicine: Medicine) -> str:
+    return str(medicine)
+
+
+def abc_ven(
+    *,
+    store: Store,
+    start: dt.date,
+    end: dt.date,
+    basis: str = planning.AbcBasis.INVESTMENT,
+    cutoffs: planning.AbcCutoffs = planning.DEFAULT_CUTOFFS,
+) -> planning.AbcVenTable:
+    """ABC of the medicines dispensed from the store between two dates, joined with VEN.
+
+    By usage (mutasi): units dispensed, net of reversals. By investment: those units ×
+    the formulary unit price, the funds the period's use needed. Medicines not dispensed
+    in the period are left out (their value is zero). Raises ``ValueError`` with an
+    Indonesian message when nothing was dispensed.
+    """
+    used = (
+        StockCardLine.objects.filter(store=store, date__gte=start, date__lte=end)
+        .annotate(effective=_EFFECTIVE)
+        .filter(effective=Movement.DISPENSE)
+        .values("medicine_id")
+        .annotate(units=Sum(F("quantity_out") - F("quantity_in")))
+        .filter(units__gt=0)
+    )
+    units = {row["medicine_id"]: row["units"] for row in used}
+    medicines = {m.pk: m for m in Medicine.objects.filter(pk__in=units)}
+    names = {pk: medicine_label(m) for pk, m in medicines.items()}
+    if basis == planning.AbcBasis.USAGE:
+        result = planning.abc_by_usage(
+            [planning.UsageItem(names[pk], units[pk]) for pk in units], cutoffs=cutoffs
+        )
+    else:
+        result = planning.abc_by_investment(
+            [planning.InvestmentItem(names[pk], units[pk], medicines[pk].price) for pk in units],
+            cutoffs=cutoffs,
+        )
+    classes = ven_for_regency(store.facility.regency_id)
+    return planning.abc_ven_table(result, {names[pk]: classes[pk] for pk in units})
+
+
+# ---------------------------------------------------------------------------
+# BPJS claim: PRB medicines dispensed per patient per month, outside capitation
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class ClaimLine:
+    medicine: Medicine
+    quantity: int
+    unit_price: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.unit_price * self.quantity
+
+
+@dataclass
+class PatientClaim:
+    patient: Any
+    lines: list[ClaimLine] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.total for line in self.lines), Decimal(0))
+
+
+def claims(*, facility_id: int, month: dt.date) -> list[PatientClaim]:
+    """KMK III.C.8.a: a puskesmas contracted with BPJS claims PRB medicines apart from the
+    capitation fund. Dispensing from the facility's PRB store in the month; a dispensing
+    line later reversed is not claimed. A depot's dispensing is claimed by its apotek."""
+    start, end = month_start(month), month_end(month)
+    rows = (
+        StockCardLine.objects.filter(
+            store__facility_id=facility_id,
+            store__kind=Store.Kind.PRB,
+            movement=Movement.DISPENSE,
+            date__gte=start,
+            date__lte=end,
+            patient__isnull=False,
+            reversed_by__isnull=True,
+        )
+        .values("patient_id", "medicine_id")
+        .annotate(units=Sum("quantity_out"))
+        .order_by()
+    )
+    from patients.models import Patient
+
+    rows = list(rows)
+    patients = Patient.objects.in_bulk({r["patient_id"] for r in rows})
+    medicines = Medicine.objects.in_bulk({r["medicine_id"] for r in rows})
+    by_patient: dict[int, PatientClaim] = {}
+    for row in rows:
+        claim = by_patient.setdefault(row["patient_id"], PatientClaim(patients[row["patient_id"]]))
+        medicine = medicines[row["medicine_id"]]
+        claim.lines.append(
+            ClaimLine(medicine=medicine, quantity=row["units"], unit_price=medicine.price)
+        )
+    result = sorted(by_patient.values(), key=lambda c: (c.patient.name, c.patient.pk))
+    for claim in result:
+        claim.lines.sort(key=lambda line: str(line.medicine))
+    return result
+
+
+# ---------------------------------------------------------------------------
+# District aggregates for the dinas kesehatan (dashboards, alerts)
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FacilityMedicineStock:
+    facility_id: int
+    facility_name: str
+    medicine_id: int
+    medicine_name: str
+    quantity: int
+    usable_quantity: int
+    nearest_expiry: dt.date | None
+
+
+def stock_levels_for_regency(
+    regency: Any, *, as_of: dt.date | None = None, medicines: Iterable[int] | None = None
+) -> list[FacilityMedicineStock]:
+    """Units of each medicine per facility of the regency, over its PRB store and depots.
+
+    One row per facility × medicine that has ever had a balance there; ``usable_quantity``
+    leaves out expired lots. No patient data: this is what dinkes may see.
+    """
+    as_of = as_of or timezone.localdate()
+    balances = StockBalance.objects.filter(
+        store__facility__regency=regency, store__kind__in=Store.DISPENSING
+    )
+    if medicines is not None:
+        balances = balances.filter(medicine_id__in=list(medicines))
+    rows = (
+        balances.values(
+            "store__facility_id",
+            "store__facility__name",
+            "medicine_id",
+            "medicine__name",
+            "medicine__strength",
+        )
+        .annotate(
+            total=Sum("quantity"),
+            usable=Sum(
+                Case(
+                    When(lot__expiry_date__gt=as_of, then=F("quantity")),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            ),
+            nearest_expiry=Min(
+                Case(When(quantity__gt=0, lot__expiry_date__gt=as_of, then=F("lot__expiry_date")))
+            ),
+        )
+        .order_by("store__facility__name", "medicine__name", "medicine__strength")
+    )
+    return [
+        FacilityMedicineStock(
+            facility_id=row["store__facility_id"],
+            facility_name=row["store__facility__name"],
+            medicine_id=row["medicine_id"],
+            medicine_name=f"{row['medicine__name']} {row['medicine__strength']}".strip(),
+            quantity=row["total"],
+            usable_quantity=row["usable"],
+            nearest_expiry=row["nearest_expiry"],
+        )
+        for row in rows
+    ]
+
+
+def stock_outs_for_regency(
+    regency: Any, *, as_of: dt.date | None = None, tracer_only: bool = True
+) -> list[tuple[Any, Medicine]]:
+    """(facility, medicine) pairs with no usable stock, for every puskesmas of the regency
+    and every active (tracer) medicine: the gaps of the availability indicator."""
+    from facilities.models import Facility
+
+    medicines = Medicine.objects.active()
+    if tracer_only:
+        medicines = medicines.filter(is_tracer=True)
+    medicines = list(medicines.order_by("name", "strength"))
+    facilities = list(
+        Facility.objects.filter(
+            regency=regency, kind=Facility.Kind.PUSKESMAS, is_active=True
+        ).order_by("name")
+    )
+    stocked = {
+        (row.facility_id, row.medicine_id)
+        for row in stock_levels_for_regency(
+            regency, as_of=as_of, medicines=[m.pk for m in medicines]
+        )
+        if row.usable_quantity > 0
+    }
+    return [(f, m) for f in facilities for m in medicines if (f.pk, m.pk) not in stocked]
+
+
+def expiring_lots_for_regency(
+    regency: Any, *, within_days: int = 90, as_of: dt.date | None = None
+) -> QuerySet[StockBalance]:
+    """Balances in the regency's dispensing stores whose lot expires within ``within_days``
+    (already expired included): candidates for redistribution or destruction."""
+    as_of = as_of or timezone.localdate()
+    return (
+        StockBalance.objects.filter(
+            store__facility__regency=regency,
+            store__kind__in=Store.DISPENSING,
+            quantity__gt=0,
+            lot__expiry_date__lte=as_of + dt.timedelta(days=within_days),
+        )
+        .select_related("store__facility", "lot", "medicine")
+        .order_by("lot__expiry_date", "store__facility__name")
+    )
