@@ -46,7 +46,7 @@ INTRODUCTION = f"""\
 Ruleset `{RULESET_ID}`. This document lists every clause the criteria engine
 (`eligibility/rules/`) evaluates: the clause as the KMK prints it, the rule in
 words with the facts it reads, and — where the text is ambiguous — the reading
-chosen in `shared/contracts/eligibility.md`. The same reading is appended to the
+chosen in the contract, `docs/eligibility-contract.md`. The same reading is appended to the
 criterion's `reason` ("Tafsiran: …") in every response.
 
 ## How criteria are evaluated

@@ -27,7 +27,7 @@ from eligibility.rules.programs import (
 )
 from eligibility.rules.rereferral import Window
 
-REGULATION = Path(__file__).resolve().parents[4] / "shared/seeds/002_486faa192c49a151.txt"
+REGULATION = Path(__file__).resolve().parents[3] / "docs/regulation/kmk-hk.01.07-menkes-1645-2024.txt"
 
 
 def test_response_has_exactly_the_contract_shape(back_referral):
@@ -252,7 +252,6 @@ def test_re_referral_clauses_read_only_declared_facts(clause):
     assert {name for name in declared if "." not in name} <= set(accepted)
 
 
-@pytest.mark.skipif(not REGULATION.exists(), reason="the regulation text lives in ../shared")
 def test_clause_texts_are_quoted_from_the_regulation():
     def normalize(text: str) -> str:
         text = re.sub(r"\s+", " ", text).replace("- ", "-")
