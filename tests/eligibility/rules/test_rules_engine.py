@@ -27,7 +27,9 @@ from eligibility.rules.programs import (
 )
 from eligibility.rules.rereferral import Window
 
-REGULATION = Path(__file__).resolve().parents[3] / "docs/regulation/kmk-hk.01.07-menkes-1645-2024.txt"
+REGULATION = (
+    Path(__file__).resolve().parents[3] / "docs/regulation/kmk-hk.01.07-menkes-1645-2024.txt"
+)
 
 
 def test_response_has_exactly_the_contract_shape(back_referral):
