@@ -192,6 +192,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models call their choices "status": name each set in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "referrals.models.CaseStatus",
+        "LetterStatusEnum": "referrals.models.BackReferralLetter.Status",
+        "PrescriptionStatusEnum": "pharmacy.models.Prescription.Status",
+    },
 }
 
 # Celery: Redis when REDIS_URL is set. Without Redis tasks run eagerly in the web process

@@ -1,7 +1,11 @@
 from django.core.management.base import BaseCommand
 
 from accounts.audit import audit_context
+from demo import seed_pharmacy, seed_referrals
 from demo.world import DEMO_PASSWORD, build_world
+
+# In dependency order: the formulary and stock before the letters that prescribe from them.
+SEEDS = (seed_pharmacy, seed_referrals)
 
 
 class Command(BaseCommand):
@@ -10,6 +14,8 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         with audit_context(user=None):
             world = build_world()
+            for module in SEEDS:
+                module.seed(world)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo district ready: {len(world.puskesmas)} puskesmas, "

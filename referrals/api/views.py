@@ -1,0 +1,339 @@
+"""API for hospital systems and integrations (STYLE.md 6: one view per operation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from facilities.models import Facility
+from patients.models import Patient, PatientAccessLog
+from patients.programs import Program
+from patients.services import patient_record_access
+from patients.validators import validate_bpjs_number, validate_nik_format
+from pharmacy.models import Medicine
+from referrals import selectors, services
+from referrals.models import BackReferralLetter, ControlVisit, PrbCase
+
+INTAKE_ROLES = {"dokter", "perawat", "admin"}
+
+
+def _django_errors(exc: ValidationError) -> ApiValidationError:
+    if hasattr(exc, "error_dict"):
+        return ApiValidationError(exc.message_dict)
+    return ApiValidationError({"non_field_errors": exc.messages})
+
+
+class LetterOutputSerializer(serializers.ModelSerializer):
+    class MedicineOutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "ReferralLetterMedicine"
+
+        medicine = serializers.IntegerField(source="medicine_id")
+        name = serializers.CharField(source="medicine.name")
+        strength = serializers.CharField()
+        signa = serializers.CharField()
+        quantity_per_month = serializers.IntegerField()
+
+    facility = serializers.CharField(source="facility.kemenkes_code")
+    hospital = serializers.CharField(source="hospital.kemenkes_code")
+    patient = serializers.IntegerField(source="patient_id")
+    case = serializers.IntegerField(source="case_id", allow_null=True)
+    medicines = MedicineOutputSerializer(many=True)
+
+    class Meta:
+        model = BackReferralLetter
+        fields = [
+            "id",
+            "srb_number",
+            "sep_number",
+            "letter_date",
+            "facility",
+            "hospital",
+            "dpjp_name",
+            "patient",
+            "program",
+            "icd10",
+            "comorbidities",
+            "next_hospital_review",
+            "facts",
+            "general",
+            "evaluation",
+            "outcome",
+            "status",
+            "return_reasons",
+            "case",
+            "medicines",
+        ]
+
+
+class ReferralCreateApi(APIView):
+    """Receive a back-referral letter (SRB) from a hospital system.
+
+    Idempotent by SRB number: sending the same letter again returns the
+    letter already received (200); the same number with other content is a
+    400. A hospital account sends to the FKTP named by ``fktp``; an FKTP
+    account receives into its own puskesmas and names the ``hospital``.
+    """
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "ReferralCreateInput"
+
+        class PatientSerializer(serializers.Serializer):
+            class Meta:
+                ref_name = "ReferralPatientInput"
+
+            nik = serializers.CharField(max_length=16, validators=[validate_nik_format])
+            bpjs_number = serializers.CharField(max_length=13, validators=[validate_bpjs_number])
+            name = serializers.CharField(max_length=150)
+            sex = serializers.ChoiceField(choices=Patient.Sex.choices)
+            birth_date = serializers.DateField()
+            address = serializers.CharField(max_length=255, required=False, default="")
+            phone = serializers.CharField(max_length=20, required=False, default="")
+
+        class ComorbiditySerializer(serializers.Serializer):
+            class Meta:
+                ref_name = "ReferralComorbidityInput"
+
+            icd10 = serializers.RegexField(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
+            controlled_months = serializers.FloatField(min_value=0, max_value=600)
+
+        class GeneralSerializer(serializers.Serializer):
+            class Meta:
+                ref_name = "ReferralGeneralInput"
+
+            a = serializers.BooleanField(required=False, allow_null=True, default=None)
+            b = serializers.BooleanField(required=False, allow_null=True, default=None)
+            c = serializers.BooleanField(required=False, allow_null=True, default=None)
+            e = serializers.BooleanField(required=False, allow_null=True, default=None)
+            f = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+        class MedicineSerializer(serializers.Serializer):
+            class Meta:
+                ref_name = "ReferralMedicineInput"
+
+            medicine = serializers.PrimaryKeyRelatedField(queryset=Medicine.objects.active())
+            strength = serializers.CharField(max_length=60, required=False, default="")
+            signa = serializers.CharField(max_length=60)
+            quantity_per_month = serializers.IntegerField(min_value=1)
+
+        fktp = serializers.CharField(
+            required=False, help_text="Kemenkes code of the receiving FKTP (hospital accounts)."
+        )
+        hospital = serializers.CharField(
+            required=False, help_text="Kemenkes code of the sending hospital (FKTP accounts)."
+        )
+        dpjp_name = serializers.CharField(max_length=150)
+        srb_number = serializers.CharField(max_length=40)
+        sep_number = serializers.CharField(max_length=40, required=False, default="")
+        letter_date = serializers.DateField()
+        patient = PatientSerializer()
+        program = serializers.ChoiceField(choices=Program.choices)
+        icd10 = serializers.RegexField(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
+        comorbidities = ComorbiditySerializer(many=True, required=False, default=list)
+        general = GeneralSerializer(required=False, default=dict)
+        clinical_resume = serializers.CharField(required=False, default="", allow_blank=True)
+        management_plan = serializers.CharField(required=False, default="", allow_blank=True)
+        next_hospital_review = serializers.DateField(required=False, allow_null=True, default=None)
+        facts = serializers.DictField(required=False, default=dict)
+        medicines = MedicineSerializer(many=True, required=False, default=list)
+
+    def _facilities(self, user: Any, data: dict[str, Any]) -> tuple[Facility, Facility]:
+        own = user.facility
+        if own is None or user.role == user.Role.DINKES or user.role == user.Role.PUSTU:
+            raise PermissionDenied
+        if own.kind == Facility.Kind.RUMAH_SAKIT:
+            fktp = Facility.objects.filter(
+                kemenkes_code=data.get("fktp", ""), kind__in=Facility.PRIMARY_CARE
+            ).first()
+            if fktp is None:
+                raise ApiValidationError({"fktp": ["FKTP tujuan tidak dikenal."]})
+            return fktp, own
+        if user.role not in INTAKE_ROLES:
+            raise PermissionDenied
+        hospital = Facility.objects.filter(
+            kemenkes_code=data.get("hospital", ""), kind=Facility.Kind.RUMAH_SAKIT
+        ).first()
+        if hospital is None:
+            raise ApiValidationError({"hospital": ["Rumah sakit pengirim tidak dikenal."]})
+        return own, hospital
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            201: LetterOutputSerializer,
+            200: OpenApiResponse(LetterOutputSerializer, description="Same SRB already received"),
+            400: OpenApiResponse(description='Field errors, e.g. {"facts.hba1c_percent": [...]}'),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        facility, hospital = self._facilities(request.user, data)
+        try:
+            letter, created = services.letter_receive_idempotent(
+                actor=request.user,
+                facility=facility,
+                hospital=hospital,
+                dpjp_name=data["dpjp_name"],
+                srb_number=data["srb_number"],
+                sep_number=data["sep_number"],
+                letter_date=data["letter_date"],
+                patient=services.PatientInput(**data["patient"]),
+                program=data["program"],
+                icd10=data["icd10"],
+                comorbidities=[dict(c) for c in data["comorbidities"]],
+                attestations=dict(data["general"]),
+                clinical_resume=data["clinical_resume"],
+                management_plan=data["management_plan"],
+                next_hospital_review=data["next_hospital_review"],
+                facts=dict(data["facts"]),
+                medicines=[services.LetterMedicineInput(**dict(m)) for m in data["medicines"]],
+                source=BackReferralLetter.Source.API,
+            )
+        except ValidationError as exc:
+            raise _django_errors(exc) from exc
+        letter = selectors.letter_for_user(request.user, letter.pk)
+        return Response(
+            LetterOutputSerializer(letter).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class ReferralDetailApi(APIView):
+    @extend_schema(responses=LetterOutputSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        letter = selectors.letter_for_user(request.user, pk)
+        patient_record_access(
+            user=request.user,
+            patient=letter.patient,
+            action=PatientAccessLog.Action.API_VIEW,
+            path=request.path,
+        )
+        return Response(LetterOutputSerializer(letter).data)
+
+
+class CaseOutputSerializer(serializers.ModelSerializer):
+    patient = serializers.IntegerField(source="patient_id")
+    patient_name = serializers.CharField(source="patient.name")
+    facility = serializers.IntegerField(source="facility_id")
+
+    class Meta:
+        model = PrbCase
+        fields = [
+            "id",
+            "patient",
+            "patient_name",
+            "program",
+            "facility",
+            "status",
+            "enrolled_on",
+            "next_control_date",
+            "next_hospital_review",
+        ]
+
+
+class CaseDetailOutputSerializer(CaseOutputSerializer):
+    class Meta(CaseOutputSerializer.Meta):
+        fields = [
+            *CaseOutputSerializer.Meta.fields,
+            "baseline_facts",
+            "baseline_on",
+            "current_regimen",
+            "override_reason",
+            "status_note",
+            "status_changed_on",
+        ]
+
+
+class CaseListApi(ListAPIView):
+    serializer_class = CaseOutputSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.case_list(
+            user=self.request.user,
+            status=self.request.GET.get("status", ""),
+            query=self.request.GET.get("q", ""),
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Name, NIK or BPJS number"),
+            OpenApiParameter("status", str, enum=PrbCase.Status.values),
+        ],
+        responses=CaseOutputSerializer(many=True),
+    )
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class CaseDetailApi(APIView):
+    @extend_schema(responses=CaseDetailOutputSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        case = selectors.case_for_user(request.user, pk)
+        patient_record_access(
+            user=request.user,
+            patient=case.patient,
+            action=PatientAccessLog.Action.API_VIEW,
+            path=request.path,
+        )
+        return Response(CaseDetailOutputSerializer(case).data)
+
+
+class VisitOutputSerializer(serializers.ModelSerializer):
+    case = serializers.IntegerField(source="case_id")
+    prescription = serializers.IntegerField(source="prescription_id", allow_null=True)
+
+    class Meta:
+        model = ControlVisit
+        fields = [
+            "id",
+            "case",
+            "visit_date",
+            "facts",
+            "weight_kg",
+            "height_cm",
+            "symptoms",
+            "adherence",
+            "side_effects",
+            "prescription",
+            "next_control_date",
+            "outcome",
+            "evaluation",
+            "warnings",
+        ]
+
+
+class CaseVisitListApi(ListAPIView):
+    serializer_class = VisitOutputSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        case = selectors.case_for_user(self.request.user, self.kwargs["pk"])
+        return selectors.visit_list(case=case)
+
+    @extend_schema(responses=VisitOutputSerializer(many=True))
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class VisitDetailApi(APIView):
+    @extend_schema(responses=VisitOutputSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        visit = selectors.visit_for_user(request.user, pk)
+        patient_record_access(
+            user=request.user,
+            patient=visit.case.patient,
+            action=PatientAccessLog.Action.API_VIEW,
+            path=request.path,
+        )
+        return Response(VisitOutputSerializer(visit).data)

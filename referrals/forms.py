@@ -1,0 +1,434 @@
+"""Forms: field formats only; the services and the criteria engine validate the whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from eligibility.rules import criteria_catalogue
+from facilities.models import Facility
+from patients.models import Patient
+from patients.programs import Program
+from patients.validators import validate_bpjs_number, validate_nik_format
+from pharmacy.models import Medicine
+from referrals import factfields, kmk, selectors
+from referrals.models import ContactAttempt, HomeVisit, PrbCase
+from referrals.services import LetterMedicineInput, PatientInput, VisitLineInput
+
+ATTESTED = ("a", "b", "c", "e", "f")  # KEEMPAT.d is decided from the comorbidities
+COMORBIDITY_ROWS = 3
+icd10_validator = RegexValidator(
+    r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$",
+    _("Enter an ICD-10 code such as E11.9."),
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class Icd10Field(forms.CharField):
+    """ICD-10 codes are compared in capitals: "e11.9" is E11.9."""
+
+    default_validators = [icd10_validator]
+
+    def to_python(self, value: Any) -> str:
+        return (super().to_python(value) or "").strip().upper()
+
+
+class MedicineChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Medicine) -> str:
+        return str(obj)
+
+
+class LetterForm(forms.Form):
+    """The back-referral letter (KMK II.A) and the facts the programme's criteria need."""
+
+    hospital = forms.ModelChoiceField(queryset=Facility.objects.none(), label=_("Hospital (FKRTL)"))
+    dpjp_name = forms.CharField(label=_("DPJP (specialist)"), max_length=150)
+    srb_number = forms.CharField(label=_("SRB number"), max_length=40)
+    sep_number = forms.CharField(label=_("SEP number"), max_length=40, required=False)
+    letter_date = forms.DateField(label=_("Letter date"), widget=DateInput())
+    nik = forms.CharField(
+        label=_("NIK"),
+        max_length=16,
+        validators=[validate_nik_format],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    bpjs_number = forms.CharField(
+        label=_("BPJS card number"),
+        max_length=13,
+        validators=[validate_bpjs_number],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    name = forms.CharField(label=_("Patient name"), max_length=150)
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Patient.Sex.choices])
+    birth_date = forms.DateField(label=_("Birth date"), widget=DateInput())
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    address = forms.CharField(label=_("Address"), max_length=255, required=False)
+    program = forms.ChoiceField(label=_("PRB programme"), choices=Program.choices)
+    icd10 = Icd10Field(label=_("ICD-10 diagnosis"), max_length=10)
+    clinical_resume = forms.CharField(
+        label=_("Clinical resume"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    management_plan = forms.CharField(
+        label=_("Management plan"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    next_hospital_review = forms.DateField(
+        label=_("Next hospital review"), widget=DateInput(), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["hospital"].queryset = selectors.hospitals()  # type: ignore[attr-defined]
+        texts = {c["id"]: c["text"] for c in criteria_catalogue() if c["id"].startswith("KEEMPAT.")}
+        for letter in ATTESTED:
+            self.fields[f"general_{letter}"] = forms.BooleanField(
+                label=f"{letter}. {texts.get(f'KEEMPAT.{letter}', '')}", required=False
+            )
+        for row in range(1, COMORBIDITY_ROWS + 1):
+            self.fields[f"comorbidity_icd10_{row}"] = Icd10Field(
+                label=_("Comorbidity %(n)s (ICD-10)") % {"n": row}, max_length=10, required=False
+            )
+            self.fields[f"comorbidity_months_{row}"] = forms.FloatField(
+                label=_("Controlled for (months)"),
+                required=False,
+                localize=True,
+                min_value=0,
+                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+            )
+        self.program_code = self._program()
+        self.fields.update(factfields.fact_fields(self.program_code))
+
+    def _program(self) -> str:
+        value = (self.data.get("program") if self.is_bound else None) or self.initial.get("program")
+        return value if value in Program.values else Program.DM
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for row in range(1, COMORBIDITY_ROWS + 1):
+            code = cleaned.get(f"comorbidity_icd10_{row}")
+            months = cleaned.get(f"comorbidity_months_{row}")
+            if code and months is None and f"comorbidity_months_{row}" not in self.errors:
+                self.add_error(
+                    f"comorbidity_months_{row}",
+                    _("How many months has this comorbidity been controlled?"),
+                )
+        return cleaned
+
+    # The pieces the service and the engine take; each uses what is valid so far.
+    def fact_values(self) -> dict[str, Any]:
+        return factfields.facts_from(self.cleaned_data, self.program_code)
+
+    def attestations(self) -> dict[str, bool]:
+        return {letter: True for letter in ATTESTED if self.cleaned_data.get(f"general_{letter}")}
+
+    def comorbidities(self) -> list[dict[str, Any]]:
+        rows = []
+        for row in range(1, COMORBIDITY_ROWS + 1):
+            code = (self.cleaned_data.get(f"comorbidity_icd10_{row}") or "").strip().upper()
+            months = self.cleaned_data.get(f"comorbidity_months_{row}")
+            if code and months is not None:
+                rows.append({"icd10": code, "controlled_months": months})
+        return rows
+
+    def patient_input(self) -> PatientInput:
+        data = self.cleaned_data
+        return PatientInput(
+            nik=data["nik"],
+            bpjs_number=data["bpjs_number"],
+            name=data["name"],
+            sex=data["sex"],
+            birth_date=data["birth_date"],
+            address=data.get("address", ""),
+            phone=data.get("phone", ""),
+        )
+
+    def sections(self) -> dict[str, list[forms.BoundField]]:
+        """Bound fields grouped for the template."""
+        groups: dict[str, list[str]] = {
+            "letter": [
+                "hospital",
+                "dpjp_name",
+                "srb_number",
+                "sep_number",
+                "letter_date",
+                "next_hospital_review",
+            ],
+            "patient": ["nik", "bpjs_number", "name", "sex", "birth_date", "phone", "address"],
+            "diagnosis": ["program", "icd10", "clinical_resume", "management_plan"],
+            "general": [f"general_{letter}" for letter in ATTESTED],
+            "comorbidities": [
+                name
+                for row in range(1, COMORBIDITY_ROWS + 1)
+                for name in (f"comorbidity_icd10_{row}", f"comorbidity_months_{row}")
+            ],
+            "facts": [name for name in self.fields if name.startswith(factfields.PREFIX)],
+        }
+        return {key: [self[name] for name in names] for key, names in groups.items()}
+
+
+class LetterMedicineForm(forms.Form):
+    medicine = MedicineChoiceField(
+        queryset=Medicine.objects.active(), label=_("Medicine"), required=False
+    )
+    strength = forms.CharField(label=_("Strength"), max_length=60, required=False)
+    signa = forms.CharField(label=_("Signa"), max_length=60, required=False)
+    quantity_per_month = forms.IntegerField(
+        label=_("Quantity per month"), min_value=1, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("medicine"):
+            if not cleaned.get("signa"):
+                self.add_error("signa", _("Enter the signa."))
+            if not cleaned.get("quantity_per_month"):
+                self.add_error("quantity_per_month", _("Enter the quantity per month."))
+        return cleaned
+
+
+LetterMedicineFormSet = forms.formset_factory(LetterMedicineForm, extra=4, max_num=12)
+
+
+def letter_medicine_inputs(formset: forms.BaseFormSet) -> list[LetterMedicineInput]:
+    return [
+        LetterMedicineInput(
+            medicine=form.cleaned_data["medicine"],
+            signa=form.cleaned_data["signa"],
+            quantity_per_month=form.cleaned_data["quantity_per_month"],
+            strength=form.cleaned_data.get("strength") or "",
+        )
+        for form in formset.forms
+        if getattr(form, "cleaned_data", None) and form.cleaned_data.get("medicine")
+    ]
+
+
+class AcceptForm(forms.Form):
+    override_reason = forms.CharField(
+        label=_("Reason for accepting despite the criteria"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    control_interval_days = forms.IntegerField(
+        label=_("Control every (days)"),
+        initial=kmk.CONTROL_INTERVAL_DAYS,
+        min_value=14,
+        max_value=31,
+        help_text=_("Monthly; schizophrenia may be every 2 weeks (KMK III.B.8.a.1.b)."),
+    )
+
+
+class ReturnForm(forms.Form):
+    return_reasons = forms.CharField(
+        label=_("Reasons for returning to the hospital"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class VisitForm(forms.Form):
+    visit_date = forms.DateField(label=_("Visit date"), widget=DateInput())
+    weight_kg = forms.DecimalField(
+        label=_("Weight (kg)"),
+        max_digits=5,
+        decimal_places=1,
+        min_value=1,
+        max_value=400,
+        required=False,
+        localize=True,
+    )
+    height_cm = forms.DecimalField(
+        label=_("Height (cm)"),
+        max_digits=5,
+        decimal_places=1,
+        min_value=30,
+        max_value=250,
+        required=False,
+        localize=True,
+    )
+    symptoms = forms.CharField(
+        label=_("Complaints and symptoms"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    adherence = forms.ChoiceField(label=_("Adherence"), choices=[])
+    side_effects = forms.CharField(
+        label=_("Side effects"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    next_control_date = forms.DateField(
+        label=_("Next control"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Empty: one control interval after the visit."),
+    )
+    dpjp_approval = forms.CharField(
+        label=_("DPJP agreement for an anti-seizure medicine change"),
+        max_length=200,
+        required=False,
+        help_text=_("Name of the hospital doctor and date, only when the DPJP agreed to a change."),
+    )
+
+    def __init__(self, *args: Any, case: PrbCase, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from referrals.models import Adherence
+
+        self.case = case
+        self.fields["adherence"].choices = [("", "—"), *Adherence.choices]  # type: ignore[attr-defined]
+        self.fields.update(factfields.fact_fields(case.program, "re_referral"))
+
+    def fact_values(self) -> dict[str, Any]:
+        return factfields.facts_from(self.cleaned_data, self.case.program, "re_referral")
+
+    def fact_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith(factfields.PREFIX)]
+
+    def main_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if not name.startswith(factfields.PREFIX)]
+
+
+class VisitLineForm(forms.Form):
+    medicine = MedicineChoiceField(
+        queryset=Medicine.objects.active(), label=_("Medicine"), required=False
+    )
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, required=False)
+    signa = forms.CharField(label=_("Signa"), max_length=60, required=False)
+    daily_dose = forms.FloatField(
+        label=_("Daily dose (units, insulin)"), min_value=0, required=False, localize=True
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("medicine") and not cleaned.get("quantity"):
+            self.add_error("quantity", _("Enter the quantity."))
+        return cleaned
+
+
+VisitLineFormSet = forms.formset_factory(VisitLineForm, extra=2, max_num=12)
+
+
+def visit_line_inputs(formset: forms.BaseFormSet) -> list[VisitLineInput]:
+    return [
+        VisitLineInput(
+            medicine=form.cleaned_data["medicine"],
+            quantity=form.cleaned_data["quantity"],
+            signa=form.cleaned_data.get("signa") or "",
+            daily_dose=form.cleaned_data.get("daily_dose"),
+        )
+        for form in formset.forms
+        if getattr(form, "cleaned_data", None) and form.cleaned_data.get("medicine")
+    ]
+
+
+def rereferral_clause_choices(program: str) -> list[tuple[str, str]]:
+    return [
+        (clause["id"], f"{clause['id']} — {clause['text']}")
+        for clause in criteria_catalogue()
+        if clause["mode"] == "re_referral" and clause["program"] == program
+    ]
+
+
+class ReReferralForm(forms.Form):
+    hospital = forms.ModelChoiceField(
+        queryset=Facility.objects.none(), label=_("Destination hospital")
+    )
+    referred_on = forms.DateField(label=_("Referral date"), widget=DateInput())
+    clause_ids = forms.MultipleChoiceField(
+        label=_("Re-referral criteria"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    doctor_reason = forms.CharField(
+        label=_("Doctor's reason and summary"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, case: PrbCase, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["hospital"].queryset = selectors.hospitals()  # type: ignore[attr-defined]
+        self.fields["clause_ids"].choices = rereferral_clause_choices(case.program)  # type: ignore[attr-defined]
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=[])
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, allowed: set[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            (value, label) for value, label in PrbCase.Status.choices if value in allowed
+        ]
+
+
+class HomeVisitForm(forms.ModelForm):
+    class Meta:
+        model = HomeVisit
+        fields = ["visited_on", "visitor_role", "visitor_name", "findings", "follow_up"]
+        widgets = {
+            "visited_on": DateInput(),
+            "findings": forms.Textarea(attrs={"rows": 3}),
+            "follow_up": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class ContactAttemptForm(forms.ModelForm):
+    class Meta:
+        model = ContactAttempt
+        fields = ["channel", "outcome", "agreed_date", "note"]
+        widgets = {"agreed_date": DateInput()}
+
+
+class PustuForm(forms.Form):
+    pustu = forms.ModelChoiceField(
+        queryset=Facility.objects.none(), label=_("Pustu"), required=False
+    )
+
+    def __init__(self, *args: Any, puskesmas_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pustu"].queryset = Facility.objects.filter(  # type: ignore[attr-defined]
+            kind=Facility.Kind.PUSTU, parent_id=puskesmas_id
+        )
+
+
+class ReadinessForm(forms.Form):
+    available = forms.MultipleChoiceField(
+        label=_("Available"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(label=_("Arranged through the network"), max_length=255, required=False)
+
+    def __init__(self, *args: Any, program: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["available"].choices = list(kmk.RESOURCES[program])  # type: ignore[attr-defined]
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name, NIK or BPJS number"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *PrbCase.Status.choices]
+    )
+
+
+def put_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """A service's ValidationError on the form: engine paths and known fields on their field."""
+    if not hasattr(exc, "error_dict"):
+        for message in exc.messages:
+            form.add_error(None, message)
+        return
+    for key, messages in exc.message_dict.items():
+        field = key if key in form.fields else factfields.field_for_path(key)
+        if field not in form.fields:
+            field = None
+        for message in messages:
+            form.add_error(field, message)
+
+
+def today() -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localdate()

@@ -1,0 +1,261 @@
+"""Reads of referral and case data; every one goes through ``visible_to(user)``.
+
+One access helper per object type (STYLE.md 3): ``letter_for_user``,
+``case_for_user``, ``visit_for_user``, ``rereferral_for_user`` — each 404s
+outside the user's scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from facilities.models import Facility
+from patients.models import Patient
+from pharmacy.models import Prescription, PrescriptionLine
+from referrals import kmk
+from referrals.models import (
+    IN_CARE_STATUSES,
+    BackReferralLetter,
+    CarePlan,
+    ContactAttempt,
+    ControlVisit,
+    FacilityReadiness,
+    HomeVisit,
+    MonitoringItem,
+    PrbCase,
+    ReReferral,
+)
+
+
+def letter_for_user(user: Any, pk: int) -> BackReferralLetter:
+    return get_object_or_404(
+        BackReferralLetter.objects.visible_to(user).select_related(
+            "patient", "hospital", "facility", "case", "received_by", "decided_by"
+        ),
+        pk=pk,
+    )
+
+
+def case_for_user(user: Any, pk: int) -> PrbCase:
+    return get_object_or_404(
+        PrbCase.objects.visible_to(user).select_related(
+            "patient", "patient__pustu", "patient__fktp", "facility"
+        ),
+        pk=pk,
+    )
+
+
+def visit_for_user(user: Any, pk: int) -> ControlVisit:
+    return get_object_or_404(
+        ControlVisit.objects.visible_to(user).select_related(
+            "case", "case__patient", "case__facility", "recorded_by", "prescription"
+        ),
+        pk=pk,
+    )
+
+
+def rereferral_for_user(user: Any, pk: int) -> ReReferral:
+    return get_object_or_404(
+        ReReferral.objects.visible_to(user).select_related(
+            "case", "case__patient", "case__facility", "hospital", "created_by", "visit"
+        ),
+        pk=pk,
+    )
+
+
+def letter_list(*, user: Any, status: str = "") -> QuerySet[BackReferralLetter]:
+    letters = BackReferralLetter.objects.visible_to(user).select_related("patient", "hospital")
+    if status:
+        letters = letters.filter(status=status)
+    return letters.order_by("-created_at", "-id")
+
+
+def case_list(*, user: Any, status: str = "", query: str = "") -> QuerySet[PrbCase]:
+    cases = PrbCase.objects.visible_to(user).select_related("patient", "patient__pustu")
+    if status:
+        cases = cases.filter(status=status)
+    if query:
+        cases = cases.filter(patient__in=Patient.objects.search(query))
+    return cases.order_by("patient__name", "id")
+
+
+def worklist(*, user: Any, today: dt.date, days_ahead: int = 7) -> QuerySet[PrbCase]:
+    """Cases in care whose control is due within ``days_ahead`` days or overdue."""
+    return (
+        PrbCase.objects.visible_to(user)
+        .filter(
+            status__in=IN_CARE_STATUSES,
+            next_control_date__lte=today + dt.timedelta(days=days_ahead),
+        )
+        .select_related("patient", "patient__pustu")
+        .order_by("next_control_date", "patient__name", "id")
+    )
+
+
+def visit_list(*, case: PrbCase) -> QuerySet[ControlVisit]:
+    return case.visits.select_related("recorded_by", "prescription").order_by("-visit_date", "-id")
+
+
+def current_care_plan(case: PrbCase) -> CarePlan | None:
+    return (
+        case.care_plans.prefetch_related(
+            Prefetch("monitoring", queryset=MonitoringItem.objects.order_by("due_on", "code")),
+            "self_management",
+        )
+        .order_by("-started_on", "-id")
+        .first()
+    )
+
+
+def open_rereferral(case: PrbCase) -> ReReferral | None:
+    return case.re_referrals.filter(returned_on__isnull=True).order_by("-referred_on").first()
+
+
+def hospitals() -> QuerySet[Facility]:
+    return Facility.objects.filter(kind=Facility.Kind.RUMAH_SAKIT, is_active=True)
+
+
+@dataclass(frozen=True)
+class Readiness:
+    program: str
+    items: list[tuple[str, str, bool]]  # code, text, available
+    note: str
+    clause: str
+
+    @property
+    def ready(self) -> bool:
+        return all(available for _code, _text, available in self.items)
+
+    @property
+    def missing(self) -> list[str]:
+        return [text for _code, text, available in self.items if not available]
+
+
+def facility_readiness(*, facility_id: int, program: str) -> Readiness:
+    row = FacilityReadiness.objects.filter(facility_id=facility_id, program=program).first()
+    available = set(row.available) if row else set()
+    return Readiness(
+        program=program,
+        items=[(code, text, code in available) for code, text in kmk.RESOURCES[program]],
+        note=row.note if row else "",
+        clause=kmk.resources_clause(program),
+    )
+
+
+def readiness_overview(*, facility_id: int) -> list[Readiness]:
+    rows = {row.program: row for row in FacilityReadiness.objects.filter(facility_id=facility_id)}
+    result = []
+    for program, resources in kmk.RESOURCES.items():
+        row = rows.get(program)
+        available = set(row.available) if row else set()
+        result.append(
+            Readiness(
+                program=program,
+                items=[(code, text, code in available) for code, text in resources],
+                note=row.note if row else "",
+                clause=kmk.resources_clause(program),
+            )
+        )
+    return result
+
+
+def patient_timeline(*, user: Any, patient: Patient) -> list[dict[str, Any]]:
+    """Everything that happened to a patient in PRB, newest first.
+
+    Letters, control visits, dispensings (the pharmacy's prescriptions),
+    re-referrals, home visits and contact attempts — each read through its
+    own ``visible_to`` scope.
+    """
+    entries: list[dict[str, Any]] = []
+    for letter in (
+        BackReferralLetter.objects.visible_to(user)
+        .filter(patient=patient)
+        .select_related("hospital")
+    ):
+        entries.append(
+            _entry(
+                letter.letter_date,
+                "letter",
+                _("Back-referral letter %(number)s from %(hospital)s")
+                % {"number": letter.srb_number, "hospital": letter.hospital},
+                letter.get_status_display(),
+                reverse("referrals:letter_detail", args=[letter.pk]),
+            )
+        )
+    for visit in ControlVisit.objects.visible_to(user).filter(case__patient=patient):
+        entries.append(
+            _entry(
+                visit.visit_date,
+                "visit",
+                _("Control visit"),
+                visit.get_outcome_display(),
+                reverse("referrals:visit_detail", args=[visit.pk]),
+            )
+        )
+    prescriptions = (
+        Prescription.objects.visible_to(user)
+        .filter(patient=patient)
+        .prefetch_related(
+            Prefetch("lines", queryset=PrescriptionLine.objects.select_related("medicine"))
+        )
+    )
+    for prescription in prescriptions:
+        entries.append(
+            _entry(
+                prescription.prescribed_on,
+                "dispensing",
+                _("Prescription (%(status)s)") % {"status": prescription.get_status_display()},
+                ", ".join(
+                    f"{line.medicine} × {line.quantity}" for line in prescription.lines.all()
+                ),
+                "",
+            )
+        )
+    for referral in (
+        ReReferral.objects.visible_to(user).filter(case__patient=patient).select_related("hospital")
+    ):
+        entries.append(
+            _entry(
+                referral.referred_on,
+                "re_referral",
+                _("Re-referral to %(hospital)s") % {"hospital": referral.hospital},
+                ", ".join(referral.clause_ids) or referral.doctor_reason,
+                reverse("referrals:rereferral_letter", args=[referral.pk]),
+            )
+        )
+        if referral.returned_on:
+            entries.append(
+                _entry(referral.returned_on, "re_referral", _("Back from hospital"), "", "")
+            )
+    for home in HomeVisit.objects.visible_to(user).filter(case__patient=patient):
+        entries.append(
+            _entry(
+                home.visited_on,
+                "home_visit",
+                _("Home visit by %(who)s") % {"who": home.visitor_name},
+                home.findings,
+                "",
+            )
+        )
+    for attempt in ContactAttempt.objects.visible_to(user).filter(case__patient=patient):
+        entries.append(
+            _entry(
+                attempt.attempted_at.date(),
+                "contact",
+                _("Contact attempt (%(channel)s)") % {"channel": attempt.get_channel_display()},
+                attempt.get_outcome_display(),
+                "",
+            )
+        )
+    return sorted(entries, key=lambda entry: entry["date"], reverse=True)
+
+
+def _entry(date: dt.date, kind: str, title: str, detail: str, url: str) -> dict[str, Any]:
+    return {"date": date, "kind": kind, "title": title, "detail": detail, "url": url}

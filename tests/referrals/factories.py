@@ -1,0 +1,85 @@
+import datetime as dt
+
+import factory
+
+from facilities.models import Facility
+from pharmacy.models import Medicine
+from referrals import services
+from tests.facilities.factories import FacilityFactory
+
+
+class HospitalFactory(FacilityFactory):
+    kind = Facility.Kind.RUMAH_SAKIT
+    name = factory.Sequence(lambda n: f"RSUD Uji {n}")
+
+
+class FormularyMedicineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Medicine
+        django_get_or_create = ["name", "strength", "form"]
+
+    name = "Metformin"
+    strength = "500 mg"
+    form = "tablet"
+    max_quantity_per_month = 90
+    programs = factory.LazyFunction(lambda: ["DM"])
+
+
+# Facts of a DM patient who meets every II.B.1 criterion.
+DM_ELIGIBLE_FACTS = {
+    "hba1c_percent": 6.5,
+    "fpg_mg_dl": 150.0,
+    "ppg2h_mg_dl": 200.0,
+    "non_basal_insulin": False,
+    "basal_insulin_units_per_day": 0.0,
+    "oral_antidiabetic_count": 1,
+    "neuropathy": False,
+    "urine_protein_plus": 0,
+    "ecg_normal": True,
+    "egfr": 90.0,
+    "sbp": 128.0,
+    "dbp": 80.0,
+    "antihypertensive_count": 1,
+    "ldl_mg_dl": 90.0,
+    "very_high_cv_risk": False,
+}
+ALL_ATTESTED = {"a": True, "b": True, "c": True, "e": True, "f": True}
+
+
+def receive_letter(world, *, srb="SRB-0001", patient=None, facts=None, program="DM", **extra):
+    """A DM letter for world.patient1 received at pkm1 through the service."""
+    patient = patient or world.patient1
+    hospital = extra.pop("hospital", None) or HospitalFactory(regency=world.regency_a)
+    medicines = extra.pop("medicines", None)
+    if medicines is None:
+        medicines = [
+            services.LetterMedicineInput(
+                medicine=FormularyMedicineFactory(), signa="3x1", quantity_per_month=90
+            )
+        ]
+    return services.letter_receive(
+        actor=world.dokter1,
+        facility=patient.fktp,
+        hospital=hospital,
+        dpjp_name="dr. Ahmad, Sp.PD",
+        srb_number=srb,
+        letter_date=extra.pop("letter_date", dt.date(2026, 10, 1)),
+        patient=services.PatientInput(
+            nik=patient.nik,
+            bpjs_number=patient.bpjs_number,
+            name=patient.name,
+            sex=patient.sex,
+            birth_date=patient.birth_date,
+        ),
+        program=program,
+        icd10=extra.pop("icd10", "E11.9"),
+        attestations=extra.pop("attestations", ALL_ATTESTED),
+        facts=DM_ELIGIBLE_FACTS if facts is None else facts,
+        medicines=medicines,
+        **extra,
+    )
+
+
+def enrol(world, **kwargs):
+    letter = receive_letter(world, **kwargs)
+    return services.letter_accept(actor=world.dokter1, letter=letter, on=dt.date(2026, 10, 5))

@@ -1,0 +1,407 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from patients.models import Patient
+from pharmacy.models import Prescription
+from referrals import services
+from referrals.models import BackReferralLetter, ContactAttempt, PrbCase, ReReferral
+from tests.referrals.factories import (
+    DM_ELIGIBLE_FACTS,
+    FormularyMedicineFactory,
+    HospitalFactory,
+    enrol,
+    receive_letter,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
+
+
+def test_a_letter_is_stored_with_the_engines_verdict(world) -> None:
+    letter = receive_letter(world)
+    assert letter.outcome == "eligible"
+    assert letter.evaluation["ruleset"] == "KMK-1645-2024"
+    assert letter.patient == world.patient1
+    assert letter.medicines.get().quantity_per_month == 90
+
+
+def test_a_new_patient_is_registered_once(world) -> None:
+    new = Patient(
+        nik="1275010101800003",
+        bpjs_number="0009990000001",
+        name="Ani",
+        sex="M",
+        birth_date=dt.date(1980, 1, 1),
+        fktp=world.pkm1,
+    )
+    receive_letter(world, patient=new, srb="SRB-A")
+    receive_letter(world, patient=new, srb="SRB-B")
+    assert Patient.objects.filter(nik="1275010101800003").count() == 1
+
+
+def test_a_wrong_nik_saves_nothing(world) -> None:
+    bad = Patient(
+        nik="1275013101800003",
+        bpjs_number="0009990000002",
+        name="Ani",
+        sex="F",
+        birth_date=dt.date(1980, 1, 1),
+        fktp=world.pkm1,
+    )
+    with pytest.raises(ValidationError) as exc:
+        receive_letter(world, patient=bad)
+    assert "nik" in exc.value.message_dict
+    assert not Patient.objects.filter(bpjs_number="0009990000002").exists()
+    assert not BackReferralLetter.objects.exists()
+
+
+def test_an_out_of_range_hba1c_is_refused_with_the_engines_message(world) -> None:
+    with pytest.raises(ValidationError) as exc:
+        receive_letter(world, facts={**DM_ELIGIBLE_FACTS, "hba1c_percent": 70.0})
+    assert exc.value.message_dict["facts.hba1c_percent"] == ["Harus antara 3 dan 20%."]
+    assert not BackReferralLetter.objects.exists()
+
+
+def test_a_duplicate_srb_number_is_refused(world) -> None:
+    receive_letter(world)
+    with pytest.raises(ValidationError) as exc:
+        receive_letter(world)
+    assert "srb_number" in exc.value.message_dict
+    assert BackReferralLetter.objects.count() == 1
+
+
+def test_accepting_an_incomplete_letter_needs_an_override_reason(world) -> None:
+    letter = receive_letter(world, facts={"hba1c_percent": 6.5})
+    assert letter.outcome == "incomplete"
+    with pytest.raises(ValidationError) as exc:
+        services.letter_accept(actor=world.dokter1, letter=letter)
+    assert "override_reason" in exc.value.message_dict
+    assert not PrbCase.objects.exists()
+    case = services.letter_accept(
+        actor=world.dokter1, letter=letter, override_reason="Lab menyusul minggu depan"
+    )
+    assert case.override_reason == "Lab menyusul minggu depan"
+    letter.refresh_from_db()
+    assert letter.status == "accepted" and letter.override_reason
+
+
+def test_accepting_enrols_with_a_care_plan(world) -> None:
+    case = enrol(world)
+    assert case.status == "aktif"
+    assert case.next_control_date == dt.date(2026, 11, 4)
+    assert case.current_regimen[0]["quantity"] == 90
+    plan = case.care_plans.get()
+    glucose = plan.monitoring.filter(code="glucose")
+    assert glucose.count() == 12
+    assert plan.monitoring.filter(code="hba1c").first().due_on == dt.date(2027, 1, 5)
+    assert plan.self_management.filter(code="prolanis").exists()
+
+
+def test_schizophrenia_plan_follows_the_kmk_schedule(world) -> None:
+    facts = {"first_episode": False}
+    letter = receive_letter(
+        world, facts=facts, program="SCHIZOPHRENIA", icd10="F20.0", medicines=[]
+    )
+    case = services.letter_accept(
+        actor=world.dokter1,
+        letter=letter,
+        override_reason="uji",
+        control_interval_days=14,
+        on=dt.date(2026, 1, 10),
+    )
+    plan = case.care_plans.get()
+    assert plan.control_interval_days == 14
+    weights = list(plan.monitoring.filter(code="weight_bmi").values_list("due_on", flat=True))
+    assert weights[:6] == [dt.date(2026, m, 10) for m in range(2, 8)]
+    assert weights[6:] == [dt.date(2026, 10, 10), dt.date(2027, 1, 10)]
+    assert (
+        list(
+            plan.monitoring.filter(code__in=["glucose", "lipids"]).values_list("due_on", flat=True)
+        )
+        == [dt.date(2026, 5, 10)] * 2
+    )
+
+
+def test_returning_needs_reasons(world) -> None:
+    letter = receive_letter(world)
+    with pytest.raises(ValidationError):
+        services.letter_return(actor=world.dokter1, letter=letter, reasons=" ")
+    services.letter_return(actor=world.dokter1, letter=letter, reasons="EKG belum ada")
+    letter.refresh_from_db()
+    assert letter.status == "returned"
+
+
+def test_a_visit_above_target_triggers_re_referral(world) -> None:
+    case = enrol(world)
+    visit = services.visit_record(
+        actor=world.dokter1,
+        case=case,
+        visit_date=dt.date(2026, 11, 5),
+        adherence="good",
+        facts={"hba1c_percent": 8.2},
+    )
+    assert visit.outcome == "re_refer"
+    assert [c["id"] for c in visit.triggered] == ["III.B.1.d.2"]
+    case.refresh_from_db()
+    assert case.next_control_date == dt.date(2026, 12, 5)
+    assert (
+        case.care_plans.get().monitoring.filter(code="glucose", done_on__isnull=False).count() == 0
+    )
+
+
+def test_a_future_visit_date_saves_nothing(world) -> None:
+    case = enrol(world)
+    with pytest.raises(ValidationError) as exc:
+        services.visit_record(
+            actor=world.dokter1, case=case, visit_date=dt.date(2026, 11, 11), adherence="good"
+        )
+    assert "visit_date" in exc.value.message_dict
+    assert not case.visits.exists()
+
+
+def test_the_prescription_becomes_a_dispensing_request(world) -> None:
+    case = enrol(world)
+    metformin = FormularyMedicineFactory()
+    visit = services.visit_record(
+        actor=world.dokter1,
+        case=case,
+        visit_date=dt.date(2026, 11, 5),
+        adherence="good",
+        facts={"fpg_mg_dl": 110.0},
+        lines=[services.VisitLineInput(medicine=metformin, quantity=90, signa="3x1")],
+    )
+    assert visit.prescription.lines.get().quantity == 90
+    assert visit.prescription.facility == world.pkm1
+    assert case.care_plans.get().monitoring.filter(code="glucose").first().done_on == dt.date(
+        2026, 11, 5
+    )
+
+
+def test_above_the_formulary_maximum_nothing_is_saved(world) -> None:
+    case = enrol(world)
+    metformin = FormularyMedicineFactory()
+    with pytest.raises(ValidationError):
+        services.visit_record(
+            actor=world.dokter1,
+            case=case,
+            visit_date=dt.date(2026, 11, 5),
+            adherence="good",
+            lines=[services.VisitLineInput(medicine=metformin, quantity=200, signa="3x1")],
+        )
+    assert not case.visits.exists() and not Prescription.objects.exists()
+
+
+def test_basal_insulin_above_20_units_is_refused(world) -> None:
+    case = enrol(world)
+    insulin = FormularyMedicineFactory(
+        name="Insulin glargine",
+        strength="100 IU/mL",
+        form="pen",
+        rule_group="basal_insulin",
+        max_quantity_per_month=5,
+    )
+    line = services.VisitLineInput(medicine=insulin, quantity=2, signa="1x24 IU", daily_dose=24)
+    with pytest.raises(ValidationError) as exc:
+        services.visit_record(
+            actor=world.dokter1,
+            case=case,
+            visit_date=dt.date(2026, 11, 5),
+            adherence="good",
+            lines=[line],
+        )
+    assert "20" in exc.value.message_dict["lines"][0]
+    at_limit = services.VisitLineInput(medicine=insulin, quantity=2, signa="1x20 IU", daily_dose=20)
+    visit = services.visit_record(
+        actor=world.dokter1,
+        case=case,
+        visit_date=dt.date(2026, 11, 5),
+        adherence="good",
+        lines=[at_limit],
+    )
+    assert visit.warnings and "20" in visit.warnings[0]
+
+
+def test_anti_seizure_change_needs_the_dpjp(world) -> None:
+    old = FormularyMedicineFactory(
+        name="Asam valproat",
+        strength="250 mg",
+        form="tablet",
+        rule_group="anti_seizure",
+        programs=["EPILEPSY"],
+    )
+    new = FormularyMedicineFactory(
+        name="Asam valproat",
+        strength="500 mg",
+        form="tablet",
+        rule_group="anti_seizure",
+        programs=["EPILEPSY"],
+    )
+    letter = receive_letter(
+        world,
+        program="EPILEPSY",
+        icd10="G40.9",
+        facts={
+            "seizure_free_months": 12.0,
+            "asm_maintenance_dose_reached": True,
+            "asm_side_effects": False,
+        },
+        medicines=[services.LetterMedicineInput(medicine=old, signa="2x1", quantity_per_month=60)],
+    )
+    case = services.letter_accept(actor=world.dokter1, letter=letter, on=dt.date(2026, 10, 5))
+    same = [services.VisitLineInput(medicine=old, quantity=60, signa="2 x 1")]
+    changed = [services.VisitLineInput(medicine=new, quantity=60, signa="2x1")]
+    with pytest.raises(ValidationError) as exc:
+        services.visit_record(
+            actor=world.dokter1,
+            case=case,
+            visit_date=dt.date(2026, 11, 2),
+            adherence="good",
+            lines=changed,
+        )
+    assert "III.B.6.a.3.a" in exc.value.message_dict["lines"][0]
+    services.visit_record(
+        actor=world.dokter1,
+        case=case,
+        visit_date=dt.date(2026, 11, 2),
+        adherence="good",
+        lines=same,
+    )
+    visit = services.visit_record(
+        actor=world.dokter1,
+        case=case,
+        visit_date=dt.date(2026, 11, 3),
+        adherence="good",
+        lines=changed,
+        dpjp_approval="dr. Sp.N, telepon 3/11",
+    )
+    assert visit.warnings
+
+
+def test_re_referral_and_return_resume_the_case_with_a_new_baseline(world) -> None:
+    case = enrol(world)
+    hospital = HospitalFactory(regency=world.regency_a)
+    referral = services.rereferral_create(
+        actor=world.dokter1,
+        case=case,
+        hospital=hospital,
+        referred_on=dt.date(2026, 11, 6),
+        clause_ids=["III.B.1.d.2"],
+    )
+    assert referral.letter_number.startswith("RU/")
+    case.refresh_from_db()
+    assert case.status == "dirujuk_ulang"
+    letter = receive_letter(
+        world, srb="SRB-0002", facts={**DM_ELIGIBLE_FACTS, "hba1c_percent": 6.8}
+    )
+    resumed = services.letter_accept(actor=world.dokter1, letter=letter)
+    assert resumed.pk == case.pk
+    assert resumed.status == "kembali_dari_rs"
+    assert resumed.baseline_facts["hba1c_percent"] == 6.8
+    assert ReReferral.objects.get().returned_on == dt.date(2026, 11, 10)
+    assert case.care_plans.count() == 2
+
+
+def test_a_rereferral_needs_a_reason(world) -> None:
+    case = enrol(world)
+    with pytest.raises(ValidationError) as exc:
+        services.rereferral_create(
+            actor=world.dokter1,
+            case=case,
+            hospital=HospitalFactory(),
+            referred_on=dt.date(2026, 11, 6),
+        )
+    assert "doctor_reason" in exc.value.message_dict
+    with pytest.raises(ValidationError):
+        services.rereferral_create(
+            actor=world.dokter1,
+            case=case,
+            hospital=HospitalFactory(),
+            referred_on=dt.date(2026, 11, 6),
+            clause_ids=["II.B.1.a"],
+        )
+
+
+def test_an_agreed_contact_moves_the_next_control(world) -> None:
+    case = enrol(world)
+    services.contact_attempt_record(
+        actor=world.perawat1,
+        case=case,
+        channel="phone",
+        outcome="agreed",
+        agreed_date=dt.date(2026, 11, 20),
+    )
+    case.refresh_from_db()
+    assert case.next_control_date == dt.date(2026, 11, 20)
+    services.contact_attempt_record(
+        actor=world.perawat1, case=case, channel="sms", outcome="unreachable"
+    )
+    assert ContactAttempt.objects.count() == 2
+    with pytest.raises(ValidationError):
+        services.contact_attempt_record(
+            actor=world.perawat1, case=case, channel="phone", outcome="agreed"
+        )
+
+
+def test_status_changes_follow_the_allowed_transitions(world) -> None:
+    case = enrol(world)
+    with pytest.raises(ValidationError):
+        services.case_status_change(actor=world.dokter1, case=case, status="dirujuk_ulang")
+    services.case_status_change(
+        actor=world.dokter1, case=case, status="putus_berobat", note="tidak datang 3 bulan"
+    )
+    services.case_status_change(actor=world.dokter1, case=case, status="aktif")
+    assert case.status == "aktif"
+
+
+def test_medicines_unavailable_hook_reads_the_latest_visit(world) -> None:
+    letter = receive_letter(world, program="COPD", icd10="J44.9", facts={"mmrc": 1}, medicines=[])
+    case = services.letter_accept(
+        actor=world.dokter1, letter=letter, override_reason="uji", on=dt.date(2026, 10, 5)
+    )
+    assert services.case_medicines_unavailable(case) is None
+    services.visit_record(
+        actor=world.dokter1,
+        case=case,
+        visit_date=dt.date(2026, 11, 5),
+        adherence="good",
+        facts={"medicines_unavailable": True},
+    )
+    assert services.case_medicines_unavailable(case) is True
+    visit = services.visit_record(
+        actor=world.dokter1, case=case, visit_date=dt.date(2026, 11, 9), adherence="good"
+    )
+    assert visit.facts["medicines_unavailable"] is True
+    assert [c["id"] for c in visit.triggered] == ["III.B.5.d.2"]
+
+
+def test_readiness_checklist(world) -> None:
+    from referrals.selectors import facility_readiness
+
+    assert not facility_readiness(facility_id=world.pkm1.pk, program="DM").ready
+    services.readiness_update(
+        actor=world.admin1,
+        facility=world.pkm1,
+        program="DM",
+        available=["doctor", "educator", "glucometer", "urinalysis", "medicines", "lab"],
+    )
+    assert facility_readiness(facility_id=world.pkm1.pk, program="DM").ready
+    with pytest.raises(ValidationError):
+        services.readiness_update(
+            actor=world.admin1, facility=world.pkm1, program="DM", available=["xray"]
+        )
+
+
+def test_medicines_unavailable_reads_the_puskesmas_prb_stock(world) -> None:
+    from pharmacy.models import Lot, StockBalance, Store
+
+    case = enrol(world)  # regimen: metformin 90 a month
+    metformin = FormularyMedicineFactory()
+    store = Store.objects.create(facility=world.pkm1, kind=Store.Kind.PRB, name="Gudang PRB")
+    assert services.case_medicines_unavailable(case) is True
+    lot = Lot.objects.create(medicine=metformin, batch="B1", expiry_date=dt.date(2027, 6, 30))
+    balance = StockBalance.objects.create(store=store, lot=lot, medicine=metformin, quantity=60)
+    assert services.case_medicines_unavailable(case) is True
+    balance.quantity = 120
+    balance.save()
+    assert services.case_medicines_unavailable(case) is False
