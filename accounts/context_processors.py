@@ -35,9 +35,18 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             {
                 "url": url,
                 "label": label,
-                "active": request.path == url or (url != "/" and request.path.startswith(url)),
+                "active": False,
                 # The unread count loads after the page (htmx): one query less per page view.
                 "badge_url": reverse("alerts:badge") if url_name == "alerts:list" else None,
             }
         )
+    # The current section is the longest link the path starts with (/rujukan/kasus/ is
+    # "Kasus PRB", not "Rujukan masuk").
+    matches = [
+        i
+        for i in items
+        if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return {"nav_items": items}

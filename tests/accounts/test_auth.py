@@ -68,3 +68,10 @@ def test_navigation_follows_the_role(world, client) -> None:
     client.force_login(world.dinkes_a)
     nav = client.get(reverse("home")).context["nav_items"]
     assert not [item for item in nav if item["url"] == reverse("patients:list")]
+
+
+def test_only_the_current_section_is_marked_in_the_navigation(world, client) -> None:
+    client.force_login(world.dokter1)
+    nav = client.get(reverse("referrals:case_list")).context["nav_items"]
+    active = [item["url"] for item in nav if item["active"]]
+    assert active == [reverse("referrals:case_list")]
