@@ -14,6 +14,7 @@ import datetime as dt
 import random
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.audit import audit_context
@@ -23,7 +24,7 @@ from demo.world import DemoWorld
 from facilities.models import Facility
 from patients.models import Patient
 from pharmacy import services as pharmacy_services
-from pharmacy.models import Medicine, StockBalance
+from pharmacy.models import Medicine, Prescription, StockBalance
 from referrals import kmk, services
 from referrals.models import BackReferralLetter, PrbCase
 
@@ -215,6 +216,30 @@ def seed(world: DemoWorld) -> None:
                     continue
                 program = _program_for(patient, number + index, today)
                 _enrol(doctor, facility, hospital, patient, srb, program, medicines, rng, today)
+    with audit_context(user=world.users["admin"]):
+        _dispense_backlog(world, today)
+
+
+def _dispense_backlog(world: DemoWorld, today: dt.date) -> None:
+    """Past months' prescriptions were collected; only this week's wait at the pharmacy."""
+    waiting = (
+        Prescription.objects.filter(
+            status=Prescription.Status.WAITING, prescribed_on__lt=today - dt.timedelta(days=5)
+        )
+        .select_related("facility")
+        .order_by("prescribed_on", "id")
+    )
+    for prescription in waiting:
+        pharmacist = (
+            User.objects.filter(facility=prescription.facility, role=User.Role.FARMASI).first()
+            or world.users["admin"]
+        )
+        try:
+            pharmacy_services.stock_dispense(
+                actor=pharmacist, prescription=prescription, dispensed_on=prescription.prescribed_on
+            )
+        except ValidationError:
+            continue  # not enough stock that day: it stays owed, as it would in real life
 
 
 def _stock_regimens(facility: Facility, medicines: dict, world: DemoWorld, today: dt.date) -> None:
