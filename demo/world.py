@@ -174,7 +174,7 @@ def build_world() -> DemoWorld:
         for rc, kind, name, code, bpjs in OTHER_FACILITIES
     ]
     users = {}
-    for username, role, where, regency_code, full_name in ACCOUNTS:
+    for username, role, where, user_regency_code, full_name in ACCOUNTS:
         facility = None
         if where is not None:
             pkm_index, _slash, pustu_index = where.partition("/")
@@ -186,7 +186,7 @@ def build_world() -> DemoWorld:
             username,
             role=role,
             facility=facility,
-            regency=regencies[regency_code] if regency_code else None,
+            regency=regencies[user_regency_code] if user_regency_code else None,
             first_name=first,
             last_name=last,
         )

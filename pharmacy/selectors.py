@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     Case,
@@ -35,6 +35,9 @@ from pharmacy.models import (
     StockCardLine,
     Store,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 Movement = StockCardLine.Movement
 
@@ -131,27 +134,34 @@ def lot_balances(*, store: Store, medicine: Medicine | None = None) -> QuerySet[
     )
 
 
+class StockCardAnnotations(TypedDict):
+    medicine_balance: int
+
+
 def stock_card(
     *, store: Store, medicine: Medicine, lot: Lot | None = None
-) -> QuerySet[StockCardLine]:
+) -> "QuerySet[WithAnnotations[StockCardLine, StockCardAnnotations]]":
     """The kartu stok of a medicine in a store (all lots, or one), in card order.
 
     ``balance_after`` is the lot's running balance; ``medicine_balance`` the medicine's
     across lots, computed on the fly so it can never disagree with the lines.
     """
-    lines = StockCardLine.objects.filter(store=store, medicine=medicine)
-    lines = lines.annotate(
-        medicine_balance=Window(
-            Sum(F("quantity_in") - F("quantity_out")), order_by=[F("date").asc(), F("id").asc()]
+    if lot is None:
+        lines = StockCardLine.objects.filter(store=store, medicine=medicine).annotate(
+            medicine_balance=Window(
+                Sum(F("quantity_in") - F("quantity_out")),
+                order_by=[F("date").asc(), F("id").asc()],
+            )
         )
-    )
-    if lot is not None:
+    else:
         # One lot's card: its own running balance is ``balance_after``. (A filter would
         # apply before the window, so the medicine balance would count this lot only.)
         lines = StockCardLine.objects.filter(store=store, medicine=medicine, lot=lot).annotate(
             medicine_balance=F("balance_after")
         )
-    return lines.select_related("lot", "user").order_by("date", "id")
+    # django-stubs cannot match an annotated custom QuerySet (StockCardLineQuerySet) to
+    # WithAnnotations (typeddjango/django-stubs#1190); the annotation is the one declared.
+    return lines.select_related("lot", "user").order_by("date", "id")  # type: ignore[return-value]
 
 
 # ---------------------------------------------------------------------------
@@ -187,7 +197,7 @@ def _daily_changes(
         lines.annotate(effective=_EFFECTIVE)
         .values("medicine_id", "date")
         .annotate(
-            change=Sum(F("quantity_in") - F("quantity_out")),
+            net_change=Sum(F("quantity_in") - F("quantity_out")),
             used=Sum(
                 Case(
                     When(effective=Movement.DISPENSE, then=F("quantity_out") - F("quantity_in")),
@@ -200,7 +210,7 @@ def _daily_changes(
     )
     result: dict[int, list[tuple[dt.date, int, int]]] = defaultdict(list)
     for row in rows:
-        result[row["medicine_id"]].append((row["date"], row["change"], row["used"]))
+        result[row["medicine_id"]].append((row["date"], row["net_change"], row["used"]))
     return result
 
 
@@ -352,7 +362,7 @@ def consumption_plans(
     last_month: dt.date,
     history_months: int,
     period_months: int,
-    lead_time_months: Decimal,
+    lead_time_months: planning.Quantity,
     buffer: planning.BufferStock,
     as_of: dt.date | None = None,
 ) -> list[PlanRow]:
@@ -484,7 +494,7 @@ def claims(*, facility_id: int, month: dt.date) -> list[PatientClaim]:
     capitation fund. Dispensing from the facility's PRB store in the month; a dispensing
     line later reversed is not claimed. A depot's dispensing is claimed by its apotek."""
     start, end = month_start(month), month_end(month)
-    rows = (
+    rows = list(
         StockCardLine.objects.filter(
             store__facility_id=facility_id,
             store__kind=Store.Kind.PRB,
@@ -500,7 +510,6 @@ def claims(*, facility_id: int, month: dt.date) -> list[PatientClaim]:
     )
     from patients.models import Patient
 
-    rows = list(rows)
     patients = Patient.objects.in_bulk({r["patient_id"] for r in rows})
     medicines = Medicine.objects.in_bulk({r["medicine_id"] for r in rows})
     by_patient: dict[int, PatientClaim] = {}
@@ -590,10 +599,10 @@ def stock_outs_for_regency(
     and every active (tracer) medicine: the gaps of the availability indicator."""
     from facilities.models import Facility
 
-    medicines = Medicine.objects.active()
+    active = Medicine.objects.active()
     if tracer_only:
-        medicines = medicines.filter(is_tracer=True)
-    medicines = list(medicines.order_by("name", "strength"))
+        active = active.filter(is_tracer=True)
+    medicines = list(active.order_by("name", "strength"))
     facilities = list(
         Facility.objects.filter(
             regency=regency, kind=Facility.Kind.PUSKESMAS, is_active=True

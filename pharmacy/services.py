@@ -293,7 +293,7 @@ def stock_receive(
                     change=line.quantity,
                     movement=StockCardLine.Movement.RECEIPT,
                     reference=reference,
-                    counterparty=supplier or Lot.Source(source).label,
+                    counterparty=supplier or str(Lot.Source(source).label),
                 )
             )
         return _post_moves(actor=actor, on=received_on, moves=moves)
@@ -626,8 +626,8 @@ def stock_opname_record(
         later = dict(
             StockCardLine.objects.filter(store=store, date__gt=counted_on)
             .values("lot_id")
-            .annotate(change=Sum(F("quantity_in") - F("quantity_out")))
-            .values_list("lot_id", "change")
+            .annotate(net_change=Sum(F("quantity_in") - F("quantity_out")))
+            .values_list("lot_id", "net_change")
         )
         errors = []
         recorded = {}
@@ -710,9 +710,10 @@ def stock_card_line_reverse(
     reversed_on = max(reversed_on or timezone.localdate(), line.date)
     with transaction.atomic():
         prescription = None
-        if line.prescription_line_id:
+        prescription_line_id = line.prescription_line_id
+        if prescription_line_id:
             prescription = Prescription.objects.select_for_update(of=("self",)).get(
-                lines__id=line.prescription_line_id
+                lines__id=prescription_line_id
             )
         if StockCardLine.objects.filter(reverses=line).exists():
             raise ValidationError(_("This line has already been reversed."))
@@ -734,8 +735,8 @@ def stock_card_line_reverse(
                 )
             ],
         )[0]
-        if prescription is not None:
-            prescribed = PrescriptionLine.objects.get(pk=line.prescription_line_id)
+        if prescription is not None and prescription_line_id:
+            prescribed = PrescriptionLine.objects.get(pk=prescription_line_id)
             prescribed.dispensed_quantity -= line.quantity_out
             prescribed.save(update_fields=["dispensed_quantity"])
             prescription.status = _prescription_status(list(prescription.lines.all()))
@@ -835,7 +836,7 @@ def destruction_create(
                     movement=StockCardLine.Movement.DESTRUCTION,
                     reference=destruction.number,
                     counterparty=destruction.get_method_display(),
-                    note=DestructionLine.Reason(line.reason).label,
+                    note=str(DestructionLine.Reason(line.reason).label),
                 )
                 for line in lines
             ],

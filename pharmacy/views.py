@@ -1,5 +1,5 @@
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.models import User
 from pharmacy import exports, planning, selectors, services
 from pharmacy.forms import (
     AbcForm,
@@ -742,12 +743,10 @@ CLAIM_HEADERS = (
 
 @login_required
 def claims(request: HttpRequest) -> HttpResponse:
-    if (
-        not (request.user.is_facility_staff or request.user.is_superuser)
-        or not request.user.facility_id
-    ):  # type: ignore[union-attr]
+    user = cast(User, request.user)  # @login_required
+    if not (user.is_facility_staff or user.is_superuser) or user.facility is None:
         raise PermissionDenied
-    facility_id = request.user.facility.home_puskesmas_id  # type: ignore[union-attr]
+    facility_id = user.facility.home_puskesmas_id
     form, month = _month(request)
     rows = selectors.claims(facility_id=facility_id, month=month)
     fmt = _export_format(request)
@@ -784,8 +783,8 @@ def claims(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def ven(request: HttpRequest) -> HttpResponse:
     """The district's VEN classes (dinkes of the regency)."""
-    user = request.user
-    if not user.is_dinkes:  # type: ignore[union-attr]
+    user = cast(User, request.user)  # @login_required
+    if not user.is_dinkes:
         raise Http404
     form = VenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -793,11 +792,11 @@ def ven(request: HttpRequest) -> HttpResponse:
             actor=user,
             regency=user.regency,
             medicine=form.cleaned_data["medicine"],
-            ven=form.cleaned_data["ven"],  # type: ignore[union-attr]
+            ven=form.cleaned_data["ven"],
         )
         messages.success(request, _("VEN class saved."))
         return redirect("pharmacy:ven")
-    classes = selectors.ven_for_regency(user.regency_id)  # type: ignore[union-attr]
+    classes = selectors.ven_for_regency(user.regency_id)
     medicines = Medicine.objects.active().order_by("name", "strength")
     rows = [(m, classes[m.pk], classes[m.pk] != m.ven) for m in medicines]
     return render(request, "pharmacy/ven.html", {"form": form, "rows": rows})

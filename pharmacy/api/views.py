@@ -70,7 +70,9 @@ class StockReceiveApi(APIView):
 
         store = serializers.IntegerField()
         received_on = serializers.DateField()
-        source = serializers.ChoiceField(choices=Lot.Source.choices)
+        # DRF's metaclass pops declared fields, so this does not shadow Field.source at
+        # runtime; the stubs type it as the attribute (typeddjango/djangorestframework-stubs#158).
+        source = serializers.ChoiceField(choices=Lot.Source.choices)  # type: ignore[assignment]
         supplier = serializers.CharField(max_length=150, required=False, default="")
         reference = serializers.CharField(max_length=100, required=False, default="")
         lines = LineSerializer(many=True, allow_empty=False)
