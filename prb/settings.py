@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "pharmacy",
     "referrals",
     "alerts",
+    "dashboards",
     "demo",
 ]
 
@@ -218,6 +219,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "sessions-clear-expired": {
         "task": "accounts.tasks.sessions_clear_expired",
         "schedule": crontab(hour=1, minute=0),
+    },
+    # District dashboards: recompute the months that changed, and roll the current month on.
+    "dashboards-facts-refresh-dirty": {
+        "task": "dashboards.tasks.facts_refresh_dirty",
+        "schedule": crontab(minute="*/10"),
+    },
+    "dashboards-facts-refresh-current": {
+        "task": "dashboards.tasks.facts_refresh_current",
+        "schedule": crontab(hour=0, minute=30),
     },
 }
 

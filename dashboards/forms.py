@@ -1,0 +1,78 @@
+"""The dashboard filters: period (month), programme, puskesmas, and the indicator of the bars."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dashboards import facts
+from dashboards import indicators as ind
+from facilities.models import Facility
+from patients.programs import Program
+
+
+def month_choices(today: dt.date, count: int = ind.MONTHS_KEPT) -> list[tuple[str, str]]:
+    first = facts.month_start(today)
+    return [
+        (f"{m:%Y-%m}", f"{m:%m/%Y}") for m in (facts.add_months(first, -i) for i in range(count))
+    ]
+
+
+class FilterForm(forms.Form):
+    period = forms.ChoiceField(label=_("Period"), required=False)
+    program = forms.ChoiceField(label=_("Programme"), required=False)
+    puskesmas = forms.TypedChoiceField(
+        label=_("Puskesmas"), required=False, coerce=int, empty_value=None
+    )
+    indicator = forms.ChoiceField(
+        label=_("Compare puskesmas by"), required=False, initial="controlled"
+    )
+
+    def __init__(
+        self, data: Any, *, today: dt.date, puskesmas: list[Facility], **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(data, **kwargs)
+        self.today = today
+        self.fields["period"].choices = month_choices(today)
+        self.fields["program"].choices = [("", _("All programmes")), *Program.choices]
+        self.fields["puskesmas"].choices = [
+            ("", _("All puskesmas")),
+            *((f.pk, f.name) for f in puskesmas),
+        ]
+        self.fields["indicator"].choices = [(i.code, i.label) for i in ind.INDICATORS]
+
+    def _value(self, name: str) -> Any:
+        """A field's valid value, or None: one bad parameter does not reset the others."""
+        if not self.is_bound:
+            return None
+        self.is_valid()
+        return self.cleaned_data.get(name)
+
+    @property
+    def month(self) -> dt.date:
+        period = self._value("period")
+        if period:
+            year, month = period.split("-")
+            return dt.date(int(year), int(month), 1)
+        return facts.month_start(self.today)
+
+    @property
+    def programs(self) -> list[str]:
+        program = self._value("program")
+        return [program] if program else list(Program.values)
+
+    @property
+    def program_code(self) -> str:
+        return self._value("program") or ""
+
+    @property
+    def puskesmas_id(self) -> int | None:
+        return self._value("puskesmas")
+
+    @property
+    def indicator_code(self) -> str:
+        return self._value("indicator") or "controlled"

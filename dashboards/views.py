@@ -1,0 +1,307 @@
+"""District dashboards: district → puskesmas → the cases behind a number; medicine balance.
+
+Every page reads the monthly facts (one query), filters over htmx with a plain GET
+fallback, and exports its tables with ``?export=csv|xlsx&table=…``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.vary import vary_on_headers
+
+from dashboards import charts, exports, selectors
+from dashboards import indicators as ind
+from dashboards.forms import FilterForm
+from facilities.models import Facility
+from patients.programs import Program
+
+
+def _filters(request: HttpRequest, puskesmas: list[Facility]) -> tuple[FilterForm, Facility | None]:
+    """The filter form; a puskesmas outside the user's scope is a 404, not a silent reset."""
+    chosen = None
+    raw = request.GET.get("puskesmas")
+    if raw:
+        if not raw.isdigit():
+            raise Http404
+        chosen = selectors.puskesmas_for_user(request.user, int(raw))
+    form = FilterForm(request.GET or None, today=timezone.localdate(), puskesmas=puskesmas)
+    return form, chosen
+
+
+def _query(form: FilterForm, **extra: Any) -> str:
+    params = {"period": f"{form.month:%Y-%m}", "program": form.program_code, **extra}
+    return urlencode({k: v for k, v in params.items() if v not in ("", None)})
+
+
+def _trends(figures: selectors.Figures) -> list[dict[str, Any]]:
+    result = []
+    for code in ind.TREND_CODES:
+        indicator = ind.BY_CODE[code]
+        values = [figures.by_month[m].value(code) for m in figures.months]
+        numbers = [float(v) if v is not None else None for v in values]
+        result.append(
+            {
+                "indicator": indicator,
+                "svg": charts.trend_line(numbers, title=str(indicator.label)),
+                "first": f"{figures.months[0]:%m/%Y}",
+                "last": selectors.format_value(indicator, values[-1]),
+            }
+        )
+    return result
+
+
+def _export(
+    request: HttpRequest, *, filename: str, title: str, headers: list, rows: list
+) -> HttpResponse | None:
+    fmt = request.GET.get("export")
+    if fmt not in exports.FORMATS:
+        return None
+    return exports.table_response(
+        fmt=fmt, filename=filename, title=title, headers=headers, rows=rows
+    )
+
+
+def _indicator_headers() -> list[str]:
+    return [str(i.label) for i in ind.INDICATORS]
+
+
+def _raw(cell: selectors.Cell) -> Any:
+    value = cell.value
+    return round(float(value), 4) if isinstance(value, float) else value
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def district(request: HttpRequest) -> HttpResponse:
+    puskesmas = selectors.dashboard_puskesmas(request.user)
+    form, chosen = _filters(request, puskesmas)
+    shown = [chosen] if chosen else puskesmas
+    figures = selectors.figures(
+        facility_ids=[f.pk for f in shown], programs=form.programs, month=form.month
+    )
+    rows = [(f, selectors.cells(figures.by_facility.get(f.pk, selectors.Totals()))) for f in shown]
+    table = request.GET.get("table", "puskesmas")
+    if table == "trend":
+        export = _export(
+            request,
+            filename=f"tren-{form.month:%Y-%m}",
+            title=_("Trend"),
+            headers=[_("Month"), *_indicator_headers()],
+            rows=[
+                [f"{m:%Y-%m}", *(_raw(c) for c in selectors.cells(figures.by_month[m]))]
+                for m in figures.months
+            ],
+        )
+    else:
+        export = _export(
+            request,
+            filename=f"puskesmas-{form.month:%Y-%m}",
+            title=_("Puskesmas"),
+            headers=[_("Puskesmas"), *_indicator_headers()],
+            rows=[[f.name, *(_raw(c) for c in cells)] for f, cells in rows],
+        )
+    if export:
+        return export
+    bar_indicator = ind.BY_CODE[form.indicator_code]
+    bar_items = []
+    for facility, cells in rows:
+        cell = next(c for c in cells if c.indicator.code == bar_indicator.code)
+        value = float(cell.value) if cell.value is not None else None
+        bar_items.append((facility.name, value, cell.display, cell.level))
+    context = {
+        "form": form,
+        "month": form.month,
+        "summary": selectors.cells(figures.total),
+        "trends": _trends(figures),
+        "bars": charts.bars(
+            bar_items,
+            title=str(bar_indicator.label),
+            maximum=1 if bar_indicator.kind == "rate" else None,
+        ),
+        "bar_indicator": bar_indicator,
+        "rows": rows,
+        "query": _query(form),
+        "filter_query": _query(
+            form, puskesmas=chosen.pk if chosen else "", indicator=form.indicator_code
+        ),
+        "headers": ind.INDICATORS,
+        "control_rules": _control_rules(),
+        "regency": request.user.regency if request.user.is_dinkes else None,
+    }
+    template = "dashboards/district.html"
+    return render(request, f"{template}#results" if request.htmx else template, context)
+
+
+def _control_rules() -> list[tuple[str, Any, str]]:
+    return [(Program(p).label, rule.text, rule.clause) for p, rule in ind.CONTROL_RULES.items()]
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def puskesmas(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = selectors.puskesmas_for_user(request.user, pk)
+    form = FilterForm(request.GET or None, today=timezone.localdate(), puskesmas=[facility])
+    figures = selectors.figures(
+        facility_ids=[facility.pk], programs=form.programs, month=form.month, by="program"
+    )
+    programs = [p for p in Program if p.value in form.programs]
+    program_rows = [
+        (p, selectors.cells(figures.by_program.get(p.value, selectors.Totals()))) for p in programs
+    ]
+    if request.GET.get("table") == "trend":
+        export = _export(
+            request,
+            filename=f"tren-{facility.kemenkes_code}-{form.month:%Y-%m}",
+            title=_("Trend"),
+            headers=[_("Month"), *_indicator_headers()],
+            rows=[
+                [f"{m:%Y-%m}", *(_raw(c) for c in selectors.cells(figures.by_month[m]))]
+                for m in figures.months
+            ],
+        )
+    else:
+        export = _export(
+            request,
+            filename=f"program-{facility.kemenkes_code}-{form.month:%Y-%m}",
+            title=_("Programmes"),
+            headers=[_("Programme"), *_indicator_headers()],
+            rows=[[p.label, *(_raw(c) for c in cells)] for p, cells in program_rows],
+        )
+    if export:
+        return export
+    context = {
+        "facility": facility,
+        "form": form,
+        "month": form.month,
+        "summary": selectors.cells(figures.total),
+        "trends": _trends(figures),
+        "program_rows": program_rows,
+        "query": _query(form),
+        "headers": ind.INDICATORS,
+        "control_rules": _control_rules(),
+    }
+    template = "dashboards/puskesmas.html"
+    return render(request, f"{template}#results" if request.htmx else template, context)
+
+
+@login_required
+def patients(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = selectors.puskesmas_for_user(request.user, pk)
+    form = FilterForm(request.GET or None, today=timezone.localdate(), puskesmas=[facility])
+    drill = request.GET.get("drill", "active")
+    if drill not in selectors.DRILLS:
+        raise Http404
+    rows = selectors.drill_rows(
+        user=request.user,
+        facility=facility,
+        programs=form.programs,
+        month=form.month,
+        drill=drill,
+        today=timezone.localdate(),
+    )
+    export = _export(
+        request,
+        filename=f"pasien-{drill}-{facility.kemenkes_code}-{form.month:%Y-%m}",
+        title=str(selectors.DRILLS[drill]),
+        headers=[
+            _("Patient"),
+            _("Programme"),
+            _("Sex"),
+            _("Age"),
+            _("Date"),
+            _("Last visit"),
+            _("Next control"),
+        ],
+        rows=[[r.label, r.program_label, r.sex, r.age, r.date, r.last_visit, r.due] for r in rows],
+    )
+    if export:
+        return export
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    context = {
+        "facility": facility,
+        "form": form,
+        "month": form.month,
+        "drill": drill,
+        "drill_label": selectors.DRILLS[drill],
+        "page": page,
+        "query": _query(form, drill=drill),
+        "back_query": _query(form),
+        "names": request.user.can_see_patient_names,
+    }
+    return render(request, "dashboards/patients.html", context)
+
+
+@login_required
+def medicine_balance(request: HttpRequest) -> HttpResponse:
+    puskesmas = selectors.dashboard_puskesmas(request.user)
+    today = timezone.localdate()
+    tracer_only = request.GET.get("tracer") == "1"
+    rows, transfers = selectors.medicine_balance(
+        puskesmas=puskesmas, today=today, tracer_only=tracer_only
+    )
+    if request.GET.get("table") == "transfers":
+        export = _export(
+            request,
+            filename=f"usulan-mutasi-{today:%Y-%m-%d}",
+            title=_("Suggested transfers"),
+            headers=[_("Medicine"), _("From puskesmas"), _("To puskesmas"), _("Quantity")],
+            rows=[
+                [t.medicine_name, t.source.name, t.destination.name, t.quantity] for t in transfers
+            ],
+        )
+    else:
+        export = _export(
+            request,
+            filename=f"keseimbangan-obat-{today:%Y-%m-%d}",
+            title=_("Medicine balance"),
+            headers=[
+                _("Medicine"),
+                _("Puskesmas"),
+                _("State"),
+                _("Usable stock"),
+                _("Use per month"),
+                _("Months of stock"),
+                _("Units short / in excess"),
+            ],
+            rows=[
+                [
+                    r.medicine_name,
+                    r.facility.name,
+                    _state_label(r.state),
+                    r.usable,
+                    round(r.monthly_use, 1),
+                    round(r.months_of_stock, 1) if r.months_of_stock is not None else None,
+                    r.quantity,
+                ]
+                for r in rows
+            ],
+        )
+    if export:
+        return export
+    context = {
+        "rows": rows,
+        "transfers": transfers,
+        "today": today,
+        "tracer_only": tracer_only,
+        "query": "tracer=1" if tracer_only else "",
+        "states": {"shortage": _("Shortage"), "excess": _("Excess")},
+        "rules": {
+            "shortage": selectors.SHORTAGE_MONTHS,
+            "excess": selectors.EXCESS_MONTHS,
+            "target": selectors.TARGET_MONTHS,
+            "window": selectors.USE_WINDOW_DAYS,
+        },
+    }
+    return render(request, "dashboards/medicine_balance.html", context)
+
+
+def _state_label(state: str) -> str:
+    return {"shortage": _("Shortage"), "excess": _("Excess")}.get(state, _("Enough"))
