@@ -89,6 +89,7 @@ BP_PROGRAMS = {"HT", "HEART_HHD", "HEART_ANGINA", "HEART_MI", "STROKE"}
 
 
 def _facts(rng: random.Random, program: str, n: int) -> str:
+    facts: dict[str, float]
     if program == "DM":
         facts = {"fpg_mg_dl": round(rng.gauss(128, 30))}
         if n % 3 == 0:
@@ -438,6 +439,7 @@ def measure(requests: int) -> dict[str, object]:
     from referrals.models import ControlVisit, PrbCase
 
     case = PrbCase.objects.filter(facility_id=ids[0], status="aktif").order_by("pk").first()
+    assert case is not None, "the generated district has active cases"
     visit = ControlVisit.objects.create(
         case=case,
         visit_date=today,

@@ -37,13 +37,18 @@ class FilterForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(data, **kwargs)
         self.today = today
-        self.fields["period"].choices = month_choices(today)
-        self.fields["program"].choices = [("", _("All programmes")), *Program.choices]
-        self.fields["puskesmas"].choices = [
+        self._choice_field("period").choices = month_choices(today)
+        self._choice_field("program").choices = [("", _("All programmes")), *Program.choices]
+        self._choice_field("puskesmas").choices = [
             ("", _("All puskesmas")),
             *((f.pk, f.name) for f in puskesmas),
         ]
-        self.fields["indicator"].choices = [(i.code, i.label) for i in ind.INDICATORS]
+        self._choice_field("indicator").choices = [(i.code, i.label) for i in ind.INDICATORS]
+
+    def _choice_field(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        return field
 
     def _value(self, name: str) -> Any:
         """A field's valid value, or None: one bad parameter does not reset the others."""

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.http import AuthedRequest
 from dashboards import charts, exports, selectors
 from dashboards import indicators as ind
 from dashboards.forms import FilterForm
@@ -80,7 +81,7 @@ def _raw(cell: selectors.Cell) -> Any:
 
 @login_required
 @vary_on_headers("HX-Request")
-def district(request: HttpRequest) -> HttpResponse:
+def district(request: AuthedRequest) -> HttpResponse:
     puskesmas = selectors.dashboard_puskesmas(request.user)
     form, chosen = _filters(request, puskesmas)
     shown = [chosen] if chosen else puskesmas
@@ -141,12 +142,14 @@ def district(request: HttpRequest) -> HttpResponse:
 
 
 def _control_rules() -> list[tuple[str, Any, str]]:
-    return [(Program(p).label, rule.text, rule.clause) for p, rule in ind.CONTROL_RULES.items()]
+    return [
+        (str(Program(p).label), rule.text, rule.clause) for p, rule in ind.CONTROL_RULES.items()
+    ]
 
 
 @login_required
 @vary_on_headers("HX-Request")
-def puskesmas(request: HttpRequest, pk: int) -> HttpResponse:
+def puskesmas(request: AuthedRequest, pk: int) -> HttpResponse:
     facility = selectors.puskesmas_for_user(request.user, pk)
     form = FilterForm(request.GET or None, today=timezone.localdate(), puskesmas=[facility])
     figures = selectors.figures(
@@ -193,7 +196,7 @@ def puskesmas(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def patients(request: HttpRequest, pk: int) -> HttpResponse:
+def patients(request: AuthedRequest, pk: int) -> HttpResponse:
     facility = selectors.puskesmas_for_user(request.user, pk)
     form = FilterForm(request.GET or None, today=timezone.localdate(), puskesmas=[facility])
     drill = request.GET.get("drill", "active")
@@ -240,7 +243,7 @@ def patients(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def medicine_balance(request: HttpRequest) -> HttpResponse:
+def medicine_balance(request: AuthedRequest) -> HttpResponse:
     puskesmas = selectors.dashboard_puskesmas(request.user)
     today = timezone.localdate()
     tracer_only = request.GET.get("tracer") == "1"
