@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import tracked
+from accounts.scoping import staff_scope
 from facilities.models import Facility
 from patients.validators import validate_bpjs_number, validate_nik_format
 
@@ -16,15 +17,7 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         staff the patients assigned to their Pustu; dinas kesehatan none (it
         works on aggregates); superusers all.
         """
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if getattr(user, "is_superuser", False):
-            return self.all()
-        if not user.is_facility_staff:  # type: ignore[attr-defined]
-            return self.none()
-        if user.role == user.Role.PUSTU:  # type: ignore[attr-defined]
-            return self.filter(pustu_id=user.facility_id)  # type: ignore[attr-defined]
-        return self.filter(fktp_id=user.facility_id)  # type: ignore[attr-defined]
+        return staff_scope(self, user, facility_field="fktp", pustu_field="pustu")
 
     def search(self, query: str) -> "PatientQuerySet":
         query = query.strip()

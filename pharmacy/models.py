@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import tracked
+from accounts.scoping import staff_scope
 from facilities.models import Facility, Regency
 from patients.models import Patient
 from patients.programs import Program
@@ -80,13 +81,7 @@ class Medicine(models.Model):
 class PrescriptionQuerySet(models.QuerySet["Prescription"]):
     def visible_to(self, user: object) -> "PrescriptionQuerySet":
         """Pharmacy documents belong to the facility that dispenses them."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if getattr(user, "is_superuser", False):
-            return self.all()
-        if not user.is_facility_staff:  # type: ignore[attr-defined]
-            return self.none()
-        return self.filter(facility_id=user.facility.home_puskesmas_id)  # type: ignore[attr-defined]
+        return staff_scope(self, user)
 
 
 @tracked()
@@ -195,13 +190,7 @@ class MedicineVenOverride(models.Model):
 class StoreQuerySet(models.QuerySet["Store"]):
     def visible_to(self, user: object) -> "StoreQuerySet":
         """Stock belongs to the facility holding it; dinkes reads aggregates only (selectors)."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if getattr(user, "is_superuser", False):
-            return self.all()
-        if not user.is_facility_staff:  # type: ignore[attr-defined]
-            return self.none()
-        return self.filter(facility_id=user.facility.home_puskesmas_id)  # type: ignore[attr-defined]
+        return staff_scope(self, user)
 
 
 @tracked()
@@ -461,13 +450,7 @@ class StockOpnameLine(models.Model):
 
 class DestructionQuerySet(models.QuerySet["Destruction"]):
     def visible_to(self, user: object) -> "DestructionQuerySet":
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if getattr(user, "is_superuser", False):
-            return self.all()
-        if not user.is_facility_staff:  # type: ignore[attr-defined]
-            return self.none()
-        return self.filter(facility_id=user.facility.home_puskesmas_id)  # type: ignore[attr-defined]
+        return staff_scope(self, user)
 
 
 @tracked()

@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import tracked
+from accounts.scoping import staff_scope
 from facilities.models import Facility
 from patients.models import Patient
 from patients.programs import Program
@@ -24,15 +25,7 @@ from pharmacy.models import Medicine, Prescription
 
 def _staff_scope(queryset: Any, user: Any, *, patient: str) -> Any:
     """Facility staff: rows of their puskesmas; Pustu staff: rows of their Pustu's patients."""
-    if not getattr(user, "is_authenticated", False):
-        return queryset.none()
-    if getattr(user, "is_superuser", False):
-        return queryset.all()
-    if not user.is_facility_staff:
-        return queryset.none()
-    if user.role == user.Role.PUSTU:
-        return queryset.filter(**{f"{patient}__pustu_id": user.facility_id})
-    return queryset.filter(facility_id=user.facility_id)
+    return staff_scope(queryset, user, pustu_field=f"{patient}__pustu")
 
 
 class CaseStatus(models.TextChoices):
