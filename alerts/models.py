@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import tracked
 from facilities.models import Facility
 from patients.models import Patient
 
@@ -106,9 +107,15 @@ class AlertRead(models.Model):
 
 
 class Reminder(models.Model):
-    """A control reminder to a consenting patient: at most one per due date."""
+    """A control reminder to a consenting patient: at most one per due date.
+
+    The row is claimed (``pending``) before the gateway is called, so a run
+    interrupted between the claim and the send never sends a second message:
+    an interrupted reminder stays ``pending`` rather than risk a duplicate.
+    """
 
     class Status(models.TextChoices):
+        PENDING = "pending", _("Being sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
@@ -118,6 +125,8 @@ class Reminder(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     message = models.TextField(_("message"))
     detail = models.CharField(max_length=255, blank=True)
+    # The run that claimed the row: it alone calls the gateway for it.
+    claim = models.UUIDField(null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -127,6 +136,64 @@ class Reminder(models.Model):
                 fields=["patient", "due_date"], name="reminder_once_per_due_date"
             )
         ]
+        indexes = [
+            models.Index(
+                fields=["claim"], name="reminder_pending_claim_idx", condition=Q(status="pending")
+            ),
+            models.Index(
+                fields=["due_date"], name="reminder_failed_idx", condition=Q(status="failed")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.patient} · {self.due_date}"
+
+
+class RemovalReason(models.TextChoices):
+    DIED = "died", _("Died")
+    MOVED = "moved", _("Moved away")
+    AT_HOSPITAL = "at_hospital", _("Being treated at the hospital")
+    ELSEWHERE = "elsewhere", _("Controls at another facility")
+    REFUSED = "refused", _("Refuses further control")
+    OTHER = "other", _("Other reason")
+
+
+@tracked()
+class WorklistRemoval(models.Model):
+    """A case taken off the control worklist, with the reason, for one due date.
+
+    The removal holds while the case's next control date is the one it was
+    removed for: a new visit or an agreed date gives a new due date, and the
+    case comes back on the list if that one is missed too.
+    """
+
+    Reason = RemovalReason
+
+    case = models.ForeignKey(
+        "referrals.PrbCase", on_delete=models.CASCADE, related_name="worklist_removals"
+    )
+    due_date = models.DateField(_("control date"))
+    reason = models.CharField(_("reason"), max_length=12, choices=RemovalReason.choices)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("worklist removal")
+        verbose_name_plural = _("worklist removals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "due_date"], name="worklist_removal_once_per_due_date"
+            ),
+            models.CheckConstraint(
+                name="worklist_removal_other_has_note",
+                condition=~Q(reason="other") | ~Q(note=""),
+                violation_error_message=_("Explain the reason."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} · {self.due_date} · {self.reason}"

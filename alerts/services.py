@@ -1,12 +1,16 @@
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
+from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from alerts.models import Alert, AlertRead
+from alerts.models import Alert, AlertRead, WorklistRemoval
 
 CLINICAL_ROLES = ["dokter", "perawat", "admin"]
 PUSTU_ROLES = ["pustu"]
@@ -27,54 +31,95 @@ class AlertDraft:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+_RAISE_COLUMNS = (
+    "facility_id",
+    "roles",
+    "kind",
+    "severity",
+    "key",
+    "title",
+    "body",
+    "link",
+    "patient_id",
+    "created_at",
+)
+
+
 def alerts_raise(*, drafts: Iterable[AlertDraft]) -> list[Alert]:
     """Create the alerts that do not exist yet and return them.
 
-    Idempotent: existing keys are skipped, and the unique (facility, kind, key)
-    constraint turns a concurrent or redelivered run (a worker killed mid-sweep)
-    into no-ops rather than duplicates.
+    Idempotent: the unique (facility, kind, key) constraint with ``ON CONFLICT
+    DO NOTHING`` skips existing keys, so a concurrent or redelivered run (a
+    worker killed mid-sweep) adds nothing twice. The rows go through COPY into a
+    temporary table and one ``INSERT … SELECT``: a sweep raises thousands at once.
     """
-    drafts = list({(d.facility_id, d.kind, d.key[:200]): d for d in drafts}.values())
-    if not drafts:
+    unique = {(d.facility_id, d.kind, d.key[:200]): d for d in drafts}
+    if not unique:
         return []
-    existing: set[tuple[int, str, str]] = set()
-    by_scope: dict[tuple[int, str], list[str]] = {}
-    for d in drafts:
-        by_scope.setdefault((d.facility_id, d.kind), []).append(d.key[:200])
-    for (facility_id, kind), keys in by_scope.items():
-        existing.update(
-            (facility_id, kind, key)
-            for key in Alert.objects.filter(
-                facility_id=facility_id, kind=kind, key__in=keys
-            ).values_list("key", flat=True)
+    now = timezone.now()
+    columns = ", ".join(_RAISE_COLUMNS)
+    with transaction.atomic(), connection.cursor() as cursor:
+        raw = cursor.cursor
+        # Alerts are derived data a sweep rebuilds: no need to wait for the WAL flush.
+        raw.execute("SET LOCAL synchronous_commit TO OFF")
+        raw.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS alerts_raise_batch AS SELECT {columns}"
+            " FROM alerts_alert WITH NO DATA"
         )
-    rows = [
-        Alert(
-            facility_id=d.facility_id,
-            kind=d.kind,
-            key=d.key[:200],
-            title=d.title[:200],
-            roles=d.roles,
-            body=d.body,
-            link=d.link,
-            patient_id=d.patient_id,
-            severity=d.severity,
+        raw.execute("TRUNCATE alerts_raise_batch")
+        with raw.copy(f"COPY alerts_raise_batch ({columns}) FROM STDIN") as copy:
+            for (facility_id, kind, key), d in unique.items():
+                copy.write_row(
+                    [
+                        facility_id,
+                        d.roles,
+                        kind,
+                        d.severity,
+                        key,
+                        d.title[:200],
+                        d.body,
+                        d.link[:255],
+                        d.patient_id,
+                        now,
+                    ]
+                )
+        raw.execute(
+            f"INSERT INTO alerts_alert ({columns}) SELECT {columns} FROM alerts_raise_batch"
+            " ON CONFLICT (facility_id, kind, key) DO NOTHING RETURNING id, facility_id, kind, key"
         )
-        for d in drafts
-        if (d.facility_id, d.kind, d.key[:200]) not in existing
-    ]
-    Alert.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        created = raw.fetchall()
+        raw.execute("TRUNCATE alerts_raise_batch")
+    rows = []
+    for pk, facility_id, kind, key in created:
+        d = unique[(facility_id, kind, key)]
+        rows.append(
+            Alert(
+                pk=pk,
+                facility_id=facility_id,
+                kind=kind,
+                key=key,
+                title=d.title[:200],
+                roles=d.roles,
+                body=d.body,
+                link=d.link[:255],
+                patient_id=d.patient_id,
+                severity=d.severity,
+                created_at=now,
+            )
+        )
     return rows
 
 
 def alerts_resolve(*, facility_id: int, kind: str, keep_keys: Iterable[str]) -> int:
     """Close a kind's open alerts whose condition no longer holds (not in `keep_keys`)."""
-    return (
-        Alert.objects.unresolved()
-        .filter(facility_id=facility_id, kind=kind)
-        .exclude(key__in=list(keep_keys))
-        .update(resolved_at=timezone.now())
-    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        return (
+            Alert.objects.unresolved()
+            .filter(facility_id=facility_id, kind=kind)
+            .exclude(key__in=list(keep_keys))
+            .update(resolved_at=timezone.now())
+        )
 
 
 def alert_mark_read(*, user: Any, alert: Alert) -> None:
@@ -104,3 +149,101 @@ def alerts_email_staff(*, facility_id: int, alerts: list[Alert]) -> int:
                 ("PRB: notifikasi baru", body, settings.DEFAULT_FROM_EMAIL, [user.email])
             )
     return send_mass_mail(messages, fail_silently=True)
+
+
+# ---------------------------------------------------------------- the control worklist
+
+# A contact attempt whose outcome ends care at this puskesmas changes the case
+# through the case-management service; "back at the hospital" takes the case
+# off the list for its current control date (the doctor then re-refers or waits
+# for the hospital's new back-referral letter, III.B.x.d).
+STATUS_FOR_OUTCOME = {"died": "meninggal", "moved": "pindah"}
+
+
+def worklist_remove(
+    *, actor: Any, case: Any, reason: str, note: str = "", on: dt.date | None = None
+) -> WorklistRemoval:
+    """Take a case off the worklist for its current control date; a reason is required.
+
+    "Died" and "moved" also close the case (``referrals.services.case_status_change``),
+    so it leaves every list for good.
+    """
+    from referrals.services import case_status_change
+
+    if case.next_control_date is None:
+        raise ValidationError(_("The case has no control date."))
+    removal = WorklistRemoval(
+        case=case,
+        due_date=case.next_control_date,
+        reason=reason,
+        note=note.strip(),
+        removed_by=actor,
+    )
+    with transaction.atomic():
+        removal.full_clean(validate_constraints=False)
+        if WorklistRemoval.objects.filter(case=case, due_date=removal.due_date).exists():
+            raise ValidationError(_("The patient is already off the list for this control date."))
+        if removal.reason == WorklistRemoval.Reason.OTHER and not removal.note:
+            raise ValidationError({"note": [_("Explain the reason.")]})
+        removal.save()
+        status = STATUS_FOR_OUTCOME.get(reason)
+        if status and case.status != status:
+            case_status_change(
+                actor=actor,
+                case=case,
+                status=status,
+                note=removal.note or str(removal.get_reason_display()),
+                on=on,
+            )
+    return removal
+
+
+def worklist_contact_record(
+    *,
+    actor: Any,
+    case: Any,
+    channel: str,
+    outcome: str,
+    agreed_date: dt.date | None = None,
+    note: str = "",
+) -> Any:
+    """Record a contact attempt from the worklist, with its consequence for the case.
+
+    "Agreed" moves the control date (the referrals service does it); "died" and
+    "moved" close the case; "back at hospital" takes it off the list.
+    """
+    from referrals.services import contact_attempt_record
+
+    with transaction.atomic():
+        attempt = contact_attempt_record(
+            actor=actor,
+            case=case,
+            channel=channel,
+            outcome=outcome,
+            agreed_date=agreed_date,
+            note=note,
+        )
+        if outcome in (*STATUS_FOR_OUTCOME, WorklistRemoval.Reason.AT_HOSPITAL):
+            reason_note = note.strip() or str(attempt.get_outcome_display())
+            if not WorklistRemoval.objects.filter(
+                case=case, due_date=case.next_control_date
+            ).exists():
+                worklist_remove(actor=actor, case=case, reason=outcome, note=reason_note)
+    return attempt
+
+
+def worklist_export_audit(*, user: Any, patient_ids: Iterable[int], path: str) -> int:
+    """An export of the worklist is a read of every patient on it (STYLE.md 7)."""
+    from patients.models import PatientAccessLog
+
+    rows = [
+        PatientAccessLog(
+            patient_id=pk,
+            user=user,
+            facility_id=user.facility_id,
+            action=PatientAccessLog.Action.EXPORT,
+            path=path[:255],
+        )
+        for pk in dict.fromkeys(patient_ids)
+    ]
+    return len(PatientAccessLog.objects.bulk_create(rows, batch_size=1000))

@@ -8,4 +8,9 @@ urlpatterns = [
     path("lencana/", views.alert_badge, name="badge"),
     path("<int:pk>/buka/", views.alert_open, name="open"),
     path("baca-semua/", views.alert_mark_all_read, name="mark_all_read"),
+    path("daftar-kerja/", views.worklist, name="worklist"),
+    path("daftar-kerja/unduh.csv", views.worklist_export, name="worklist_export"),
+    path("daftar-kerja/<int:pk>/kontak/", views.worklist_contact, name="worklist_contact"),
+    path("daftar-kerja/<int:pk>/keluarkan/", views.worklist_remove, name="worklist_remove"),
+    path("jadwal/", views.schedule, name="schedule"),
 ]

@@ -1,12 +1,23 @@
+import csv
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from alerts import services
+from accounts.http import AuthedRequest
+from alerts import selectors, services
+from alerts.forms import ContactForm, RemovalForm, put_errors
 from alerts.models import Alert
 
 
@@ -16,7 +27,7 @@ def alert_for_user(user: object, pk: int) -> Alert:
 
 
 @login_required
-def alert_list(request: HttpRequest) -> HttpResponse:
+def alert_list(request: AuthedRequest) -> HttpResponse:
     alerts = (
         Alert.objects.visible_to(request.user)
         .with_read_state(request.user)
@@ -31,14 +42,14 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @vary_on_headers("HX-Request")
-def alert_badge(request: HttpRequest) -> HttpResponse:
+def alert_badge(request: AuthedRequest) -> HttpResponse:
     unread = Alert.objects.visible_to(request.user).unresolved().unread_by(request.user).count()
     return render(request, "alerts/alert_list.html#badge", {"unread": unread})
 
 
 @login_required
 @require_POST
-def alert_open(request: HttpRequest, pk: int) -> HttpResponse:
+def alert_open(request: AuthedRequest, pk: int) -> HttpResponse:
     """Mark read and go to what the alert is about."""
     alert = alert_for_user(request.user, pk)
     services.alert_mark_read(user=request.user, alert=alert)
@@ -49,6 +60,194 @@ def alert_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def alert_mark_all_read(request: HttpRequest) -> HttpResponse:
+def alert_mark_all_read(request: AuthedRequest) -> HttpResponse:
     services.alerts_mark_all_read(user=request.user)
     return redirect("alerts:list")
+
+
+# ---------------------------------------------------------------- control worklist and schedule
+
+WORKLIST_PAGE_SIZE = 30
+# Who calls patients and records contacts (BAB III.A: puskesmas team and Pustu).
+CONTACT_ROLES = {"dokter", "perawat", "pustu", "admin"}
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _require_contact_role(request: AuthedRequest) -> None:
+    if not request.user.is_superuser and request.user.role not in CONTACT_ROLES:
+        raise PermissionDenied
+
+
+def _filters(request: AuthedRequest) -> tuple[str, int | None]:
+    bucket = request.GET.get("bucket", "")
+    if bucket not in selectors.BUCKETS_BY_CODE:
+        bucket = ""
+    pustu = request.GET.get("pustu", "")
+    pustu_id = int(pustu) if pustu.isdigit() else None
+    if pustu_id and not selectors.pustus_for_user(request.user).filter(pk=pustu_id).exists():
+        pustu_id = None
+    return bucket, pustu_id
+
+
+def _row_context(request: AuthedRequest, case: Any, *, as_of: dt.date, **extra: Any) -> dict:
+    case.contact_form = extra.pop("form", None) or ContactForm(auto_id=f"c{case.pk}_%s")
+    return {"case": case, "today": as_of, **extra}
+
+
+@login_required
+def worklist(request: AuthedRequest) -> HttpResponse:
+    """Controls due today and overdue, per bucket, highest risk first."""
+    as_of = _today()
+    bucket, pustu_id = _filters(request)
+    page = Paginator(
+        selectors.worklist(user=request.user, as_of=as_of, bucket=bucket, pustu_id=pustu_id),
+        WORKLIST_PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    page.object_list = selectors.attach_row_details(list(page.object_list), as_of=as_of)
+    for case in page.object_list:
+        case.contact_form = ContactForm(auto_id=f"c{case.pk}_%s")  # type: ignore[attr-defined]
+    counts = selectors.worklist_counts(user=request.user, as_of=as_of, pustu_id=pustu_id)
+    query = urlencode({k: v for k, v in (("bucket", bucket), ("pustu", pustu_id or "")) if v})
+    context = {
+        "page": page,
+        "today": as_of,
+        "bucket": bucket,
+        "pustu_id": pustu_id,
+        "pustus": selectors.pustus_for_user(request.user),
+        "buckets": selectors.BUCKETS,
+        "bucket_tabs": [(b, counts[b.code]) for b in selectors.BUCKETS],
+        "filter_query": query,
+        "can_contact": request.user.is_superuser or request.user.role in CONTACT_ROLES,
+    }
+    template = "alerts/worklist.html#results" if request.htmx else "alerts/worklist.html"
+    return render(request, template, context)
+
+
+@login_required
+def worklist_export(request: AuthedRequest) -> HttpResponse:
+    """The worklist as CSV (all rows of the current filter); the export is audited."""
+    as_of = _today()
+    bucket, pustu_id = _filters(request)
+    cases: list[Any] = selectors.attach_row_details(
+        list(selectors.worklist(user=request.user, as_of=as_of, bucket=bucket, pustu_id=pustu_id)),
+        as_of=as_of,
+    )
+    services.worklist_export_audit(
+        user=request.user, patient_ids=[c.patient_id for c in cases], path=request.get_full_path()
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="daftar-kerja-kontrol-{as_of.isoformat()}.csv"'
+    )
+    response.write("\ufeff")  # spreadsheet programs read the BOM as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Patient"),
+            _("BPJS card number"),
+            _("Phone"),
+            _("Pustu"),
+            _("Programme"),
+            _("Control date"),
+            _("Days overdue"),
+            _("Group"),
+            _("Risk"),
+            _("Last visit"),
+            _("Last contact"),
+        ]
+    )
+    for case in cases:
+        writer.writerow(
+            [
+                case.patient.name,
+                case.patient.bpjs_number,
+                case.patient.phone,
+                case.patient.pustu.name if case.patient.pustu else "",
+                case.get_program_display(),
+                case.next_control_date.isoformat(),
+                case.days_overdue,
+                case.bucket.label if case.bucket else "",
+                "; ".join([str(case.risk_label), *case.risk_reasons]).strip("; "),
+                case.last_visit_on.isoformat() if case.last_visit_on else "",
+                case.last_contact_label,
+            ]
+        )
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def worklist_contact(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Record a contact attempt; with htmx the row is replaced by its new state."""
+    as_of = _today()
+    case = selectors.worklist_case_for_user(request.user, pk, as_of=as_of)
+    _require_contact_role(request)
+    form = ContactForm(request.POST or None, auto_id=f"c{case.pk}_%s")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.worklist_contact_record(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            put_errors(form, exc)
+        else:
+            if request.htmx:
+                case = selectors.worklist_case_for_user(request.user, pk, as_of=as_of)
+                selectors.attach_row_details([case], as_of=as_of)
+                return render(
+                    request,
+                    "alerts/worklist.html#row",
+                    _row_context(request, case, as_of=as_of, saved=True, can_contact=True),
+                )
+            messages.success(request, _("Contact attempt saved."))
+            return redirect("alerts:worklist")
+    if request.htmx:
+        selectors.attach_row_details([case], as_of=as_of)
+        return render(
+            request,
+            "alerts/worklist.html#row",
+            _row_context(request, case, as_of=as_of, form=form, can_contact=True, open_form=True),
+        )
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "alerts/worklist_form.html",
+        {"case": case, "form": form, "title": _("Record a contact attempt")},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def worklist_remove(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Take a patient off the worklist for the current control date, with a reason."""
+    as_of = _today()
+    case = selectors.worklist_case_for_user(request.user, pk, as_of=as_of)
+    _require_contact_role(request)
+    form = RemovalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.worklist_remove(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            put_errors(form, exc)
+        else:
+            messages.success(
+                request, _("%(name)s was taken off the worklist.") % {"name": case.patient.name}
+            )
+            return redirect("alerts:worklist")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "alerts/worklist_form.html",
+        {"case": case, "form": form, "title": _("Take off the worklist")},
+        status=status,
+    )
+
+
+@login_required
+def schedule(request: AuthedRequest) -> HttpResponse:
+    """Controls and care-plan examinations of the next two weeks."""
+    start = _today()
+    days = selectors.schedule(user=request.user, start=start, days=14)
+    return render(request, "alerts/schedule.html", {"days": days, "start": start})

@@ -302,7 +302,8 @@ def _enrol(
     icd10, name, strength, signa, quantity = REGIMEN[program]
     medicine = medicines.get((name, strength))
     months_ago = rng.randint(1, 12)
-    letter_date = kmk.add_months(today, -months_ago)
+    # Spread over the month, so control dates do not all fall on the same day.
+    letter_date = kmk.add_months(today, -months_ago) - dt.timedelta(days=rng.randint(0, 27))
     letter = services.letter_receive(
         actor=doctor,
         facility=facility,

@@ -220,6 +220,37 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "accounts.tasks.sessions_clear_expired",
         "schedule": crontab(hour=1, minute=0),
     },
+    # Alerts (docs/alerts.md): each job fans out one task per puskesmas.
+    "alerts-overdue-sweep": {
+        "task": "alerts.tasks.sweep_all",
+        "schedule": crontab(hour=5, minute=0),
+        "args": ("overdue",),
+    },
+    "alerts-rereferral-sweep": {
+        "task": "alerts.tasks.sweep_all",
+        "schedule": crontab(hour=5, minute=10),
+        "args": ("rereferral",),
+    },
+    "alerts-stock-sweep": {
+        "task": "alerts.tasks.sweep_all",
+        "schedule": crontab(hour=5, minute=20),
+        "args": ("stock",),
+    },
+    "alerts-sle-review-sweep": {
+        "task": "alerts.tasks.sweep_all",
+        "schedule": crontab(hour=5, minute=30),
+        "args": ("sle_review",),
+    },
+    "alerts-patient-reminders": {
+        "task": "alerts.tasks.sweep_all",
+        "schedule": crontab(hour=7, minute=0),
+        "args": ("reminders",),
+    },
+    "alerts-weekly-digest": {
+        "task": "alerts.tasks.sweep_all",
+        "schedule": crontab(hour=6, minute=0, day_of_week=1),
+        "args": ("digest",),
+    },
     # District dashboards: recompute the months that changed, and roll the current month on.
     "dashboards-facts-refresh-dirty": {
         "task": "dashboards.tasks.facts_refresh_dirty",

@@ -1,12 +1,12 @@
 from django.core.management.base import BaseCommand
 
 from accounts.audit import audit_context
-from demo import seed_dashboards, seed_district, seed_pharmacy, seed_referrals
+from demo import seed_alerts, seed_dashboards, seed_district, seed_pharmacy, seed_referrals
 from demo.world import DEMO_PASSWORD, build_world
 
 # In dependency order: the formulary and stock before the letters that prescribe from them,
 # the dashboard's monthly facts last.
-SEEDS = (seed_pharmacy, seed_referrals, seed_district, seed_dashboards)
+SEEDS = (seed_pharmacy, seed_referrals, seed_district, seed_alerts, seed_dashboards)
 
 
 class Command(BaseCommand):

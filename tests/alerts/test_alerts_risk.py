@@ -1,0 +1,28 @@
+from alerts import risk
+
+
+def test_crisis_blood_pressure_is_very_high() -> None:
+    assert risk.assess({"sbp": 180, "dbp": 90}) == (risk.VERY_HIGH, ["Systolic BP ≥ 180 mmHg"])
+    assert risk.assess({"sbp": 179, "dbp": 110})[0] == risk.VERY_HIGH
+    assert risk.assess({"sbp": 179, "dbp": 109}) == (
+        risk.HIGH,
+        ["Systolic BP ≥ 160 mmHg", "Diastolic BP ≥ 100 mmHg"],
+    )
+
+
+def test_very_high_glucose() -> None:
+    assert risk.assess({"fpg_mg_dl": 300})[0] == risk.VERY_HIGH
+    assert risk.assess({"ppg2h_mg_dl": 299})[0] == risk.HIGH
+    assert risk.assess({"hba1c_percent": 10.0})[0] == risk.VERY_HIGH
+    assert risk.assess({"fpg_mg_dl": 130, "hba1c_percent": 6.9}) == (risk.NONE, [])
+
+
+def test_non_numbers_and_missing_facts_are_no_risk() -> None:
+    assert risk.assess(None) == (risk.NONE, [])
+    assert risk.assess({"sbp": True, "dbp": "200"}) == (risk.NONE, [])
+
+
+def test_a_triggered_re_referral_is_at_least_high() -> None:
+    assert risk.assess({}, re_referral_triggered=True) == (risk.HIGH, [risk.RE_REFERRAL_LABEL])
+    level, reasons = risk.assess({"sbp": 200}, re_referral_triggered=True)
+    assert level == risk.VERY_HIGH and reasons == ["Systolic BP ≥ 180 mmHg"]

@@ -1,0 +1,346 @@
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from alerts import selectors
+from alerts.models import WorklistRemoval
+from patients.models import PatientAccessLog
+from referrals.models import ContactAttempt, PrbCase
+from tests.alerts.conftest import TODAY, days_ago
+from tests.alerts.factories import (
+    CarePlanFactory,
+    CaseFactory,
+    ContactFactory,
+    MonitoringItemFactory,
+    VisitFactory,
+)
+from tests.patients.factories import PatientFactory
+
+pytestmark = pytest.mark.usefixtures("frozen_today")
+
+
+def _codes(user, **kwargs):  # type: ignore[no-untyped-def]
+    return {
+        case.pk: selectors.bucket_for((TODAY - case.next_control_date).days).code
+        for case in selectors.worklist(user=user, as_of=TODAY, **kwargs)
+    }
+
+
+@pytest.mark.parametrize(
+    ("days", "bucket"),
+    [
+        (0, "today"),
+        (1, "1-7"),
+        (7, "1-7"),
+        (8, "8-30"),
+        (30, "8-30"),
+        (31, "31-90"),
+        (90, "31-90"),
+        (91, "lost"),
+    ],
+)
+def test_bucket_boundaries(world, days, bucket) -> None:
+    case = CaseFactory(patient=world.patient1, next_control_date=days_ago(days))
+    assert _codes(world.dokter1) == {case.pk: bucket}
+    assert [c.pk for c in selectors.worklist(user=world.dokter1, as_of=TODAY, bucket=bucket)] == [
+        case.pk
+    ]
+    others = [b.code for b in selectors.BUCKETS if b.code != bucket]
+    for other in others:
+        assert not selectors.worklist(user=world.dokter1, as_of=TODAY, bucket=other).exists()
+
+
+def test_a_control_still_ahead_is_not_on_the_list(world) -> None:
+    CaseFactory(patient=world.patient1, next_control_date=TODAY + dt.timedelta(days=1))
+    assert not selectors.worklist(user=world.dokter1, as_of=TODAY).exists()
+
+
+def test_the_page_groups_by_bucket_in_indonesian(world, login) -> None:
+    CaseFactory(patient=world.patient1, next_control_date=days_ago(8))
+    CaseFactory(patient__fktp=world.pkm1, patient__name="Rahmat", next_control_date=days_ago(91))
+    body = login(world.dokter1).get(reverse("alerts:worklist")).content.decode()
+    assert "Daftar kerja kontrol" in body
+    assert "Terlambat 8–30 hari" in body and "Putus kontrol (lebih dari 90 hari)" in body
+    assert "8 hari terlambat" in body and "91 hari terlambat" in body
+    lost_only = login(world.dokter1).get(reverse("alerts:worklist"), {"bucket": "lost"})
+    assert "Rahmat" in lost_only.content.decode()
+    assert "Siti Lubis" not in lost_only.content.decode()
+
+
+def test_highest_risk_comes_first(world) -> None:
+    calm = CaseFactory(patient__fktp=world.pkm1, next_control_date=days_ago(60))
+    VisitFactory(case=calm, visit_date=days_ago(90), facts={"sbp": 128, "dbp": 80})
+    crisis = CaseFactory(patient__fktp=world.pkm1, next_control_date=days_ago(2), program="HT")
+    VisitFactory(case=crisis, visit_date=days_ago(32), facts={"sbp": 186, "dbp": 100})
+    sugar = CaseFactory(patient__fktp=world.pkm1, next_control_date=days_ago(5))
+    VisitFactory(case=sugar, visit_date=days_ago(35), facts={"fpg_mg_dl": 210})
+    # No visit yet: the letter's baseline facts decide.
+    baseline = CaseFactory(
+        patient__fktp=world.pkm1, next_control_date=days_ago(1), baseline_facts={"dbp": 112}
+    )
+    order = [c.pk for c in selectors.worklist(user=world.dokter1, as_of=TODAY)]
+    # Very high first, the longest overdue first within a level.
+    assert order == [crisis.pk, baseline.pk, sugar.pk, calm.pk]
+    rows = selectors.attach_row_details(
+        list(selectors.worklist(user=world.dokter1, as_of=TODAY)), as_of=TODAY
+    )
+    assert rows[0].risk_reasons == ["Sistolik ≥ 180 mmHg"]
+    assert rows[1].risk_reasons == ["Diastolik ≥ 110 mmHg"]
+    assert str(rows[2].risk_label) == "Tinggi" and rows[3].risk_reasons == []
+
+
+def test_a_triggered_re_referral_at_the_last_visit_is_high_risk(world) -> None:
+    case = CaseFactory(patient=world.patient1, next_control_date=days_ago(3))
+    VisitFactory(case=case, visit_date=days_ago(33), outcome="re_refer")
+    other = CaseFactory(patient__fktp=world.pkm1, next_control_date=days_ago(40))
+    assert [c.pk for c in selectors.worklist(user=world.dokter1, as_of=TODAY)] == [
+        case.pk,
+        other.pk,
+    ]
+
+
+def test_pustu_staff_see_only_their_pustu_patients(world, login) -> None:
+    CaseFactory(patient=world.patient1, next_control_date=days_ago(3))
+    CaseFactory(
+        patient__fktp=world.pkm1, patient__name="Tanpa Pustu", next_control_date=days_ago(3)
+    )
+    body = login(world.pustu_staff1).get(reverse("alerts:worklist")).content.decode()
+    assert "Siti Lubis" in body and "Tanpa Pustu" not in body
+    # The puskesmas sees both, and can narrow the list to its Pustu.
+    client = login(world.dokter1)
+    assert "Tanpa Pustu" in client.get(reverse("alerts:worklist")).content.decode()
+    narrowed = client.get(reverse("alerts:worklist"), {"pustu": world.pustu1.pk}).content.decode()
+    assert "Siti Lubis" in narrowed and "Tanpa Pustu" not in narrowed
+
+
+def test_other_puskesmas_sees_nothing_and_gets_404(world, login) -> None:
+    case = CaseFactory(patient=world.patient1, next_control_date=days_ago(3))
+    client = login(world.dokter2)
+    assert "Siti Lubis" not in client.get(reverse("alerts:worklist")).content.decode()
+    assert "Siti Lubis" not in client.get(reverse("alerts:worklist_export")).content.decode()
+    contact = reverse("alerts:worklist_contact", args=[case.pk])
+    assert client.get(contact).status_code == 404
+    assert client.post(contact, {"channel": "phone", "outcome": "unreachable"}).status_code == 404
+    remove = reverse("alerts:worklist_remove", args=[case.pk])
+    assert client.post(remove, {"reason": "elsewhere"}).status_code == 404
+    assert not ContactAttempt.objects.exists() and not WorklistRemoval.objects.exists()
+    # Another Pustu's filter value is ignored, not a way in.
+    assert (
+        "Siti Lubis"
+        not in client.get(reverse("alerts:worklist"), {"pustu": world.pustu1.pk}).content.decode()
+    )
+
+
+def test_the_list_has_no_n_plus_one(world, login, django_assert_num_queries) -> None:
+    def add(n: int) -> None:
+        for i in range(n):
+            case = CaseFactory(patient__fktp=world.pkm1, next_control_date=days_ago(i + 1))
+            VisitFactory(case=case, visit_date=days_ago(i + 31), facts={"sbp": 150 + i})
+            ContactFactory(case=case, by=world.perawat1)
+            MonitoringItemFactory(care_plan=CarePlanFactory(case=case), due_on=days_ago(-2))
+
+    client = login(world.dokter1)
+    add(2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("alerts:worklist")).status_code == 200
+    add(8)
+    with django_assert_num_queries(len(few.captured_queries)):
+        body = client.get(reverse("alerts:worklist")).content.decode()
+    assert body.count('<tr id="case-') == 10
+
+
+def test_the_list_paginates(world, login) -> None:
+    for i in range(35):
+        CaseFactory(patient__fktp=world.pkm1, next_control_date=days_ago(i))
+    client = login(world.dokter1)
+    first = client.get(reverse("alerts:worklist"), {"bucket": "8-30"}).content.decode()
+    assert first.count('<tr id="case-') == 23  # days 8..30
+    page1 = client.get(reverse("alerts:worklist")).content.decode()
+    page2 = client.get(reverse("alerts:worklist"), {"page": 2}).content.decode()
+    assert page1.count('<tr id="case-') == 30 and page2.count('<tr id="case-') == 5
+    assert "Halaman 1 dari 2" in page1
+
+
+def test_htmx_contact_updates_the_row(world, login) -> None:
+    case = CaseFactory(patient=world.patient1, next_control_date=days_ago(4))
+    client = login(world.perawat1)
+    url = reverse("alerts:worklist_contact", args=[case.pk])
+    response = client.post(
+        url,
+        {"channel": "phone", "outcome": "agreed", "agreed_date": "2026-11-14", "note": "siang"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith(f'<tr id="case-{case.pk}"')
+    assert "Kontrol berikutnya 14/11/2026: pasien keluar dari daftar." in body
+    case.refresh_from_db()
+    assert case.next_control_date == dt.date(2026, 11, 14)
+    attempt = ContactAttempt.objects.get()
+    assert attempt.by == world.perawat1 and attempt.note == "siang"
+    assert not selectors.worklist(user=world.dokter1, as_of=TODAY).exists()
+
+
+def test_htmx_contact_errors_stay_in_the_row(world, login) -> None:
+    case = CaseFactory(patient=world.patient1, next_control_date=days_ago(4))
+    response = login(world.perawat1).post(
+        reverse("alerts:worklist_contact", args=[case.pk]),
+        {"channel": "phone", "outcome": "agreed", "note": "lupa tanggal"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "Isi tanggal kontrol yang disepakati." in body
+    assert 'value="lupa tanggal"' in body and "<details open>" in body
+    assert not ContactAttempt.objects.exists()
+
+
+def test_plain_form_contact_without_javascript(world, login) -> None:
+    case = CaseFactory(patient=world.patient1, next_control_date=days_ago(4))
+    client = login(world.pustu_staff1)
+    url = reverse("alerts:worklist_contact", args=[case.pk])
+    assert "Catat upaya kontak" in client.get(url).content.decode()
+    bad = client.post(url, {"channel": "phone", "outcome": "agreed"})
+    assert bad.status_code == 400 and "Isi tanggal kontrol yang disepakati." in bad.content.decode()
+    good = client.post(url, {"channel": "sms", "outcome": "remind_later"})
+    assert good.status_code == 302 and good["Location"] == reverse("alerts:worklist")
+    assert ContactAttempt.objects.get().outcome == "remind_later"
+    # Still due: a "remind later" keeps the patient on the list with the last contact shown.
+    body = client.get(reverse("alerts:worklist")).content.decode()
+    assert "Siti Lubis" in body and "Terhubung, ingatkan lagi nanti" in body
+
+
+@pytest.mark.parametrize(("outcome", "status"), [("died", "meninggal"), ("moved", "pindah")])
+def test_a_patient_who_died_or_moved_leaves_the_list(world, login, outcome, status) -> None:
+    case = CaseFactory(patient=world.patient1, next_control_date=days_ago(45))
+    client = login(world.dokter1)
+    response = client.post(
+        reverse("alerts:worklist_contact", args=[case.pk]),
+        {"channel": "phone", "outcome": outcome, "note": "keluarga mengabarkan"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    case.refresh_from_db()
+    assert case.status == status and case.status_note == "keluarga mengabarkan"
+    removal = WorklistRemoval.objects.get()
+    assert removal.reason == outcome and removal.due_date == days_ago(45)
+    assert not selectors.worklist(user=world.dokter1, as_of=TODAY).exists()
+    assert "Siti Lubis" not in client.get(reverse("alerts:worklist")).content.decode()
+
+
+def test_back_at_hospital_takes_the_case_off_for_this_control_date(world, login) -> None:
+    case = CaseFactory(patient=world.patient1, next_control_date=days_ago(10))
+    login(world.dokter1).post(
+        reverse("alerts:worklist_contact", args=[case.pk]),
+        {"channel": "whatsapp", "outcome": "at_hospital"},
+    )
+    case.refresh_from_db()
+    assert case.status == PrbCase.Status.ACTIVE  # the doctor re-refers; the list forgets it
+    assert not selectors.worklist(user=world.dokter1, as_of=TODAY).exists()
+    # A new missed control date brings the patient back.
+    PrbCase.objects.filter(pk=case.pk).update(next_control_date=days_ago(1))
+    assert selectors.worklist(user=world.dokter1, as_of=TODAY).get().pk == case.pk
+
+
+def test_taking_off_the_list_needs_a_reason(world, login) -> None:
+    case = CaseFactory(patient=world.patient1, next_control_date=days_ago(10))
+    client = login(world.dokter1)
+    url = reverse("alerts:worklist_remove", args=[case.pk])
+    assert "Keluarkan dari daftar kerja" in client.get(url).content.decode()
+    missing = client.post(url, {"reason": ""})
+    assert missing.status_code == 400 and "Bidang ini harus diisi." in missing.content.decode()
+    other = client.post(url, {"reason": "other", "note": "  "})
+    assert other.status_code == 400 and "Jelaskan alasannya." in other.content.decode()
+    assert not WorklistRemoval.objects.exists()
+    ok = client.post(url, {"reason": "elsewhere", "note": "kontrol di klinik"})
+    assert ok.status_code == 302
+    removal = WorklistRemoval.objects.get()
+    assert (removal.reason, removal.note, removal.removed_by) == (
+        "elsewhere",
+        "kontrol di klinik",
+        world.dokter1,
+    )
+    after = client.get(reverse("alerts:worklist")).content.decode()
+    assert "Siti Lubis dikeluarkan dari daftar kerja." in after
+    assert f'<tr id="case-{case.pk}"' not in after
+
+
+def test_pharmacy_staff_cannot_record_contacts(world, login) -> None:
+    case = CaseFactory(patient=world.patient1, next_control_date=days_ago(10))
+    response = login(world.farmasi1).post(
+        reverse("alerts:worklist_contact", args=[case.pk]),
+        {"channel": "phone", "outcome": "unreachable"},
+    )
+    assert response.status_code == 403 and not ContactAttempt.objects.exists()
+
+
+def test_csv_export_lists_the_filtered_rows_and_is_audited(world, login) -> None:
+    case = CaseFactory(patient=world.patient1, next_control_date=days_ago(12), program="HT")
+    VisitFactory(case=case, visit_date=days_ago(42), facts={"sbp": 182, "dbp": 96})
+    CaseFactory(patient__fktp=world.pkm1, patient__name="Belum Terlambat", next_control_date=TODAY)
+    response = login(world.dokter1).get(reverse("alerts:worklist_export"), {"bucket": "8-30"})
+    assert response["Content-Type"].startswith("text/csv")
+    assert "daftar-kerja-kontrol-2026-11-10.csv" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "Pasien" and len(rows) == 2
+    assert rows[1][0] == "Siti Lubis" and rows[1][5] == days_ago(12).isoformat()
+    assert rows[1][6] == "12" and rows[1][7] == "Terlambat 8–30 hari"
+    assert rows[1][8].startswith("Sangat tinggi")
+    log = PatientAccessLog.objects.get()
+    assert (log.patient, log.user, log.action) == (world.patient1, world.dokter1, "export")
+
+
+def test_schedule_follows_visits_and_the_care_plan(world, login) -> None:
+    from referrals import services as referral_services
+    from tests.referrals.factories import enrol
+
+    case = enrol(world)  # enrolled 5 Oct, control every 30 days → 4 Nov (overdue)
+    assert selectors.worklist(user=world.dokter1, as_of=TODAY).get().pk == case.pk
+
+    def exams(start: dt.date) -> list[tuple[dt.date, str]]:
+        days = selectors.schedule(user=world.dokter1, start=start, days=14)
+        return [(d.date, item.code) for d in days for item in d.examinations]
+
+    assert exams(dt.date(2026, 11, 1)) == [(dt.date(2026, 11, 5), "glucose")]
+    referral_services.visit_record(
+        actor=world.dokter1,
+        case=case,
+        visit_date=TODAY,
+        adherence="good",
+        facts={"fpg_mg_dl": 118.0},
+    )
+    assert not selectors.worklist(user=world.dokter1, as_of=TODAY).exists()
+    # The visit recorded the glucose: the examination due on 5 Nov is done.
+    assert exams(dt.date(2026, 11, 1)) == []
+    days = selectors.schedule(user=world.dokter1, start=dt.date(2026, 12, 1), days=14)
+    assert [(d.date, [c.pk for c in d.controls]) for d in days if d.controls] == [
+        (dt.date(2026, 12, 10), [case.pk])
+    ]
+    assert exams(dt.date(2026, 12, 1)) == [(dt.date(2026, 12, 5), "glucose")]
+    body = login(world.dokter1).get(reverse("alerts:schedule")).content.decode()
+    assert "Jadwal kontrol" in body
+
+
+def test_the_schedule_is_scoped(world, login) -> None:
+    CaseFactory(patient=world.patient1, next_control_date=TODAY + dt.timedelta(days=2))
+    CaseFactory(patient=PatientFactory(fktp=world.pkm2, name="Orang Lain"), next_control_date=TODAY)
+    body = login(world.dokter2).get(reverse("alerts:schedule")).content.decode()
+    assert "Orang Lain" in body and "Siti Lubis" not in body
+
+
+def test_a_new_care_plan_replaces_the_old_examinations(world) -> None:
+    case = CaseFactory(patient=world.patient1, next_control_date=TODAY + dt.timedelta(days=20))
+    old = CarePlanFactory(case=case, started_on=dt.date(2026, 6, 1))
+    MonitoringItemFactory(care_plan=old, code="hba1c", label="HbA1c lama", due_on=days_ago(-3))
+    assert [
+        i.label for d in selectors.schedule(user=world.dokter1, start=TODAY) for i in d.examinations
+    ] == ["HbA1c lama"]
+    new = CarePlanFactory(case=case, started_on=days_ago(1))
+    MonitoringItemFactory(care_plan=new, code="glucose", label="GDP baru", due_on=days_ago(-5))
+    assert [
+        i.label for d in selectors.schedule(user=world.dokter1, start=TODAY) for i in d.examinations
+    ] == ["GDP baru"]
