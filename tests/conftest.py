@@ -14,6 +14,7 @@ from patients.models import Patient
 from tests.accounts.factories import UserFactory
 from tests.facilities.factories import FacilityFactory, PustuFactory, RegencyFactory
 from tests.patients.factories import PatientFactory
+from tests.support.browser import browser, page  # noqa: F401  (Playwright, one per session)
 
 # Playwright's sync API runs an event loop in the test thread; the Django ORM calls made
 # by the tests themselves are still synchronous.

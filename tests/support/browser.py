@@ -15,30 +15,17 @@ CHROMIUM_ARGS = [
 ]
 
 
-# Each browser-test directory re-exports the fixture in its conftest, which makes one
-# session fixture per directory; Playwright's sync API can run only once per thread, so
-# they share the first one's browser.
-_shared: dict[str, object] = {}
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
-    if "browser" in _shared:
-        yield _shared["browser"]
-        return
     executable = shutil.which("chromium")
     if executable is None:
         pytest.fail("Debian's chromium is required for browser tests: apt-get install chromium")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        _shared["browser"] = browser
-        try:
-            yield browser
-        finally:
-            _shared.clear()
-            browser.close()
+        yield browser
+        browser.close()
 
 
 @pytest.fixture

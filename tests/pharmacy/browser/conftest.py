@@ -1,1 +1,0 @@
-from tests.support.browser import browser, page  # noqa: F401
