@@ -4,18 +4,12 @@ Built on tests/support/celery_worker.py; the worker's output is read in a thread
 so a test can wait for a log line (e.g. the parent noticing a killed child).
 """
 
-import os
-import subprocess
-import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
-from celery import Celery
-
-from tests.support.celery_worker import ROOT, WorkerHandle, redis_url, test_database_url
+from tests.support.celery_worker import WorkerHandle, celery_worker
 
 
 def new_queue() -> str:
@@ -46,47 +40,5 @@ class LoggedWorker(WorkerHandle):
             return [int(pid) for pid in handle.read().split()]
 
 
-@contextmanager
-def worker_on(queue: str, *, concurrency: int = 1) -> Iterator[LoggedWorker]:
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DATABASE_URL": test_database_url(),
-        "REDIS_URL": redis_url(),
-        "DJANGO_SETTINGS_MODULE": "prb.settings",
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "prb",
-            "worker",
-            "-Q",
-            queue,
-            "--concurrency",
-            str(concurrency),
-            "--pool",
-            "prefork",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel",
-            "INFO",
-            "--hostname",
-            f"{queue}-{uuid.uuid4().hex[:4]}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    app = Celery("prb-test-client", broker=redis_url())
-    handle = LoggedWorker(app=app, queue=queue, process=process)
-    try:
-        handle.wait_until_ready()
-        yield handle
-    finally:
-        handle.stop()
-        app.close()
+def worker_on(queue: str, *, concurrency: int = 1) -> AbstractContextManager[LoggedWorker]:
+    return celery_worker(queue=queue, concurrency=concurrency, handle_class=LoggedWorker)

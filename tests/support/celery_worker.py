@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from celery import Celery
@@ -29,9 +30,17 @@ def test_database_url() -> str:
 
 
 @contextmanager
-def celery_worker(*, concurrency: int = 1) -> Iterator["WorkerHandle"]:
-    """Start `celery -A prb worker` on a private queue; yield a handle to send tasks to it."""
-    queue = f"test-{uuid.uuid4().hex[:10]}"
+def celery_worker(
+    *,
+    concurrency: int = 1,
+    queue: str | None = None,
+    handle_class: type["WorkerHandle"] | None = None,
+) -> Iterator[Any]:
+    """Start `celery -A prb worker` on a queue (private unless given); yield a handle to it.
+
+    Two workers may share a queue (one taking over from another), so each gets its own name.
+    """
+    queue = queue or f"test-{uuid.uuid4().hex[:10]}"
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DATABASE_URL": test_database_url(),
@@ -58,7 +67,7 @@ def celery_worker(*, concurrency: int = 1) -> Iterator["WorkerHandle"]:
             "--loglevel",
             "INFO",
             "--hostname",
-            f"{queue}@%h",
+            f"{queue}-{uuid.uuid4().hex[:4]}@%h",
         ],
         cwd=ROOT,
         env=env,
@@ -67,7 +76,7 @@ def celery_worker(*, concurrency: int = 1) -> Iterator["WorkerHandle"]:
         text=True,
     )
     app = Celery("prb-test-client", broker=redis_url())
-    handle = WorkerHandle(app=app, queue=queue, process=process)
+    handle = (handle_class or WorkerHandle)(app=app, queue=queue, process=process)
     try:
         handle.wait_until_ready()
         yield handle
