@@ -258,7 +258,10 @@ def latest_plan_id() -> Subquery:
 
 
 def monitoring_due(*, case_ids: list[int], until: dt.date) -> dict[int, list[MonitoringItem]]:
-    """Open examinations of each case's current care plan due by ``until`` (III.B.x.a)."""
+    """Open examinations of each case's current care plan due by ``until`` (III.B.x.a).
+
+    One entry per examination: a monthly item missed three times is one thing to do.
+    """
     items = (
         MonitoringItem.objects.filter(
             care_plan__case_id__in=case_ids, done_on__isnull=True, due_on__lte=until
@@ -268,8 +271,12 @@ def monitoring_due(*, case_ids: list[int], until: dt.date) -> dict[int, list[Mon
         .order_by("due_on", "code", "id")
     )
     result: dict[int, list[MonitoringItem]] = defaultdict(list)
+    seen: set[tuple[int, str]] = set()
     for item in items:
-        result[item.case_id].append(item)  # type: ignore[attr-defined]
+        key = (item.case_id, item.code)  # type: ignore[attr-defined]
+        if key not in seen:
+            seen.add(key)
+            result[item.case_id].append(item)  # type: ignore[attr-defined]
     return result
 
 

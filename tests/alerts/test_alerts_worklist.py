@@ -344,3 +344,15 @@ def test_a_new_care_plan_replaces_the_old_examinations(world) -> None:
     assert [
         i.label for d in selectors.schedule(user=world.dokter1, start=TODAY) for i in d.examinations
     ] == ["GDP baru"]
+
+
+def test_an_examination_missed_several_months_is_listed_once(world) -> None:
+    case = CaseFactory(patient=world.patient1, next_control_date=days_ago(3))
+    plan = CarePlanFactory(case=case)
+    for month in (8, 9, 10):
+        MonitoringItemFactory(
+            care_plan=plan, code="glucose", label="GDP", due_on=dt.date(2026, month, 5)
+        )
+    MonitoringItemFactory(care_plan=plan, due_on=dt.date(2026, 11, 5))
+    due = selectors.monitoring_due(case_ids=[case.pk], until=TODAY)[case.pk]
+    assert [item.code for item in due] == ["glucose", "hba1c"]
