@@ -17,7 +17,7 @@ from patients.programs import Program
 from patients.validators import validate_bpjs_number, validate_nik_format
 from pharmacy.models import Medicine
 from referrals import factfields, kmk, selectors
-from referrals.models import ContactAttempt, HomeVisit, PrbCase
+from referrals.models import CarePlan, ContactAttempt, HomeVisit, PrbCase
 from referrals.services import LetterMedicineInput, PatientInput, VisitLineInput
 
 ATTESTED = ("a", "b", "c", "e", "f")  # KEEMPAT.d is decided from the comorbidities
@@ -364,6 +364,23 @@ class StatusForm(forms.Form):
         self.fields["status"].choices = [  # type: ignore[attr-defined]
             (value, label) for value, label in PrbCase.Status.choices if value in allowed
         ]
+
+
+class CarePlanForm(forms.ModelForm):
+    class Meta:
+        model = CarePlan
+        fields = ["place", "control_interval_days", "targets"]
+        widgets = {"targets": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        interval = self.fields["control_interval_days"]
+        interval.min_value = 14  # type: ignore[attr-defined]
+        interval.max_value = 31  # type: ignore[attr-defined]
+        interval.widget.attrs.update({"min": 14, "max": 31})
+        interval.help_text = _(
+            "Monthly for every programme; schizophrenia may be every 2 weeks (III.B.8.a.1)."
+        )
 
 
 class HomeVisitForm(forms.ModelForm):

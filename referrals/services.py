@@ -496,6 +496,30 @@ def _care_plan_create(*, actor: Any, case: PrbCase, start: dt.date, interval: in
     return plan
 
 
+def care_plan_update(
+    *, actor: Any, plan: CarePlan, place: str, control_interval_days: int, targets: str
+) -> CarePlan:
+    """Where and how often the patient is controlled, and the agreed targets (BAB III.A.1–2).
+
+    The next control date follows a shorter interval at once; a longer one applies
+    from the next visit, so nobody's appointment slips silently.
+    """
+    plan.place = place
+    plan.control_interval_days = control_interval_days
+    plan.targets = targets.strip()
+    with transaction.atomic():
+        plan.full_clean()
+        plan.save(update_fields=["place", "control_interval_days", "targets"])
+        case = plan.case
+        last_visit = case.visits.order_by("-visit_date", "-id").first()
+        anchor = last_visit.visit_date if last_visit else case.enrolled_on
+        sooner = anchor + dt.timedelta(days=control_interval_days)
+        if case.in_care and case.next_control_date and sooner < case.next_control_date:
+            case.next_control_date = sooner
+            case.save(update_fields=["next_control_date", "updated_at"])
+    return plan
+
+
 # ---------------------------------------------------------------- control visits
 
 

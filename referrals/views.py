@@ -27,7 +27,13 @@ from patients.programs import Program
 from patients.selectors import patient_for_user
 from patients.services import patient_record_access
 from referrals import factfields, forms, kmk, selectors, services
-from referrals.models import BackReferralLetter, MonitoringItem, PrbCase, SelfManagementItem
+from referrals.models import (
+    BackReferralLetter,
+    CarePlan,
+    MonitoringItem,
+    PrbCase,
+    SelfManagementItem,
+)
 
 PAGE_SIZE = 25
 INTAKE_ROLES = {"dokter", "perawat", "admin"}
@@ -390,6 +396,34 @@ def case_pustu(request: HttpRequest, pk: int) -> HttpResponse:
     context = _case_context(request, case)
     context["pustu_form"] = form
     return render(request, "referrals/case_detail.html", context, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def care_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_for_user(request.user, pk)
+    _require_role(request, INTAKE_ROLES)
+    plan = selectors.current_care_plan(case)
+    if plan is None:
+        raise Http404
+    form = forms.CarePlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.care_plan_update(
+                actor=request.user, plan=CarePlan.objects.get(pk=plan.pk), **form.cleaned_data
+            )
+        except ValidationError as exc:
+            forms.put_errors(form, exc)
+        else:
+            messages.success(request, _("Care plan saved."))
+            return redirect("referrals:case_detail", pk=case.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "referrals/simple_form.html",
+        {"case": case, "form": form, "title": _("Care plan")},
+        status=status,
+    )
 
 
 @login_required

@@ -461,6 +461,8 @@ OUT_OF_SCOPE = [
     ("post", "referrals:monitoring_done", lambda o: [o["case"].pk, o["monitoring"].pk]),
     ("post", "referrals:self_management_tick", lambda o: [o["case"].pk, o["self"].pk]),
     ("get", "referrals:timeline", lambda o: [o["case"].patient_id]),
+    ("get", "referrals:care_plan_edit", lambda o: [o["case"].pk]),
+    ("post", "referrals:care_plan_edit", lambda o: [o["case"].pk]),
 ]
 
 
@@ -549,3 +551,39 @@ def test_changing_the_programme_without_javascript_keeps_it_selected(
     assert '<option value="ASTHMA" selected>' in body
     assert 'name="f_act_score" value="25"' in body
     assert 'data-clause="II.B.4.a" data-outcome="met"' in body
+
+
+def test_the_care_plan_sets_place_interval_and_targets(world, login) -> None:
+    case = enrol(world)
+    case.next_control_date = dt.date(2026, 11, 4)
+    case.save(update_fields=["next_control_date"])
+    client = login(world.dokter1)
+    url = reverse("referrals:care_plan_edit", args=[case.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"place": "pustu", "control_interval_days": 14, "targets": "GDP 80–130 mg/dL"}
+    )
+    assert response.status_code == 302
+    plan = case.care_plans.get()
+    assert (plan.place, plan.control_interval_days, plan.targets) == (
+        "pustu",
+        14,
+        "GDP 80–130 mg/dL",
+    )
+    case.refresh_from_db()
+    # A shorter interval brings the next control forward at once (enrolled 5 Oct + 14 days).
+    assert case.next_control_date == dt.date(2026, 10, 19)
+
+
+def test_the_care_plan_refuses_an_interval_outside_two_to_four_weeks(world, login) -> None:
+    case = enrol(world)
+    client = login(world.dokter1)
+    response = client.post(
+        reverse("referrals:care_plan_edit", args=[case.pk]),
+        {"place": "puskesmas", "control_interval_days": 60, "targets": "Target baru"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Target baru" in body  # the form keeps what was typed
+    assert "31" in body
+    assert case.care_plans.get().control_interval_days == 30
