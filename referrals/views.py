@@ -8,6 +8,7 @@ without JavaScript; htmx only swaps partials.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -398,6 +399,34 @@ def case_pustu(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "referrals/case_detail.html", context, status=400)
 
 
+def _case_form(
+    request: HttpRequest,
+    case: PrbCase,
+    form: Any,
+    *,
+    save: Callable[[dict[str, Any]], object],
+    saved: str,
+    title: str,
+) -> HttpResponse:
+    """A small form about one case: on a valid POST save and go back to the case,
+    else show the form (with what was typed and the errors) on the shared page."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as exc:
+            forms.put_errors(form, exc)
+        else:
+            messages.success(request, saved)
+            return redirect("referrals:case_detail", pk=case.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "referrals/simple_form.html",
+        {"case": case, "form": form, "title": title},
+        status=status,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def care_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -407,22 +436,15 @@ def care_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if plan is None:
         raise Http404
     form = forms.CarePlanForm(request.POST or None, instance=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.care_plan_update(
-                actor=request.user, plan=CarePlan.objects.get(pk=plan.pk), **form.cleaned_data
-            )
-        except ValidationError as exc:
-            forms.put_errors(form, exc)
-        else:
-            messages.success(request, _("Care plan saved."))
-            return redirect("referrals:case_detail", pk=case.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
+    return _case_form(
         request,
-        "referrals/simple_form.html",
-        {"case": case, "form": form, "title": _("Care plan")},
-        status=status,
+        case,
+        form,
+        save=lambda data: services.care_plan_update(
+            actor=request.user, plan=CarePlan.objects.get(pk=plan.pk), **data
+        ),
+        saved=_("Care plan saved."),
+        title=_("Care plan"),
     )
 
 
@@ -656,20 +678,13 @@ def home_visit_create(request: HttpRequest, pk: int) -> HttpResponse:
             "visitor_role": "pustu" if request.user.role == "pustu" else "perawat",  # type: ignore[union-attr]
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.home_visit_record(actor=request.user, case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            forms.put_errors(form, exc)
-        else:
-            messages.success(request, _("Home visit saved."))
-            return redirect("referrals:case_detail", pk=case.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
+    return _case_form(
         request,
-        "referrals/simple_form.html",
-        {"case": case, "form": form, "title": _("Home visit")},
-        status=status,
+        case,
+        form,
+        save=lambda data: services.home_visit_record(actor=request.user, case=case, **data),
+        saved=_("Home visit saved."),
+        title=_("Home visit"),
     )
 
 
@@ -679,20 +694,13 @@ def contact_attempt_create(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)
     _require_role(request, {"dokter", "perawat", "pustu", "admin"})
     form = forms.ContactAttemptForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_attempt_record(actor=request.user, case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            forms.put_errors(form, exc)
-        else:
-            messages.success(request, _("Contact attempt saved."))
-            return redirect("referrals:case_detail", pk=case.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
+    return _case_form(
         request,
-        "referrals/simple_form.html",
-        {"case": case, "form": form, "title": _("Contact attempt")},
-        status=status,
+        case,
+        form,
+        save=lambda data: services.contact_attempt_record(actor=request.user, case=case, **data),
+        saved=_("Contact attempt saved."),
+        title=_("Contact attempt"),
     )
 
 
