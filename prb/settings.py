@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "facilities",
     "accounts",
     "patients",
+    "interop",
     "eligibility",
     "pharmacy",
     "referrals",
@@ -256,11 +257,20 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "dashboards.tasks.facts_refresh_dirty",
         "schedule": crontab(minute="*/10"),
     },
+    # National systems (interop): send what is due in every outbox (BPJS, SATUSEHAT).
+    "interop-outbox-dispatch-due": {
+        "task": "interop.tasks.outbox_dispatch_due",
+        "schedule": crontab(minute="*/5"),
+    },
     "dashboards-facts-refresh-current": {
         "task": "dashboards.tasks.facts_refresh_current",
         "schedule": crontab(hour=0, minute=30),
     },
 }
+
+# Encrypts the facilities' credentials for BPJS and SATUSEHAT (interop.crypto): one Fernet
+# key, or several separated by commas to rotate. Required unless DEBUG.
+PRB_CREDENTIALS_KEY = env_str("PRB_CREDENTIALS_KEY")
 
 # Patient reminders (alerts.gateways): the default only logs; an SMS/WhatsApp gateway plugs in here.
 PRB_REMINDER_GATEWAY = env_str("PRB_REMINDER_GATEWAY", "alerts.gateways.LogGateway")

@@ -1,5 +1,7 @@
 """Settings for the test run: production settings with test-speed and plain-HTTP tweaks."""
 
+import base64
+import hashlib
 import os
 
 from prb.settings import *  # noqa: F403
@@ -18,3 +20,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CELERY_TASK_ALWAYS_EAGER = True
+# A derived key for the test run; production sets PRB_CREDENTIALS_KEY (interop.crypto).
+PRB_CREDENTIALS_KEY = (
+    os.environ.get("PRB_CREDENTIALS_KEY")
+    or base64.urlsafe_b64encode(hashlib.sha256(b"prb-test-credentials").digest()).decode()
+)
+
+# A concrete outbox and an encrypted field for the tests of the shared core (tests/interop).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.support.outbox_app"]  # noqa: F405

@@ -13,6 +13,7 @@ def test_check_deploy_is_clean_with_production_values() -> None:
         "DEBUG": "false",
         "SECRET_KEY": "k3y-" + "x9Qz!r7Lp#2w" * 5,
         "ALLOWED_HOSTS": "prb.example.id",
+        "PRB_CREDENTIALS_KEY": "ZmRlZmF1bHQtdGVzdC1rZXktMzItYnl0ZXMtbG9uZyE=",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
