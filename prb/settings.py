@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "referrals",
     "alerts",
     "dashboards",
+    "satusehat",
     "demo",
 ]
 

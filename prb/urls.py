@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("eligibility.api.urls")),
     path("", include("referrals.api.urls")),
     path("", include("pharmacy.api.urls")),
+    path("", include("satusehat.api.urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SatusehatConfig(AppConfig):
+    name = "satusehat"
+    verbose_name = "SATUSEHAT"

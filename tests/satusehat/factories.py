@@ -1,0 +1,135 @@
+"""A PRB case with everything SATUSEHAT gets: enrolment, a visit with a prescription, a
+dispense and a re-referral, made through the services like the puskesmas would."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from demo.seed_district import BACK_REFERRAL_FACTS, REGIMEN
+from patients.models import Patient
+from pharmacy import services as pharmacy_services
+from pharmacy.models import Medicine, StockCardLine, Store
+from referrals import services
+from referrals.models import ControlVisit, PrbCase, ReReferral
+from tests.patients.factories import PatientFactory
+from tests.referrals.factories import ALL_ATTESTED, HospitalFactory
+
+# Measurements of a controlled patient; a visit records those its programme takes.
+MEASURED = {
+    "sbp": 128.0,
+    "dbp": 80.0,
+    "resting_hr": 72.0,
+    "fpg_mg_dl": 110.0,
+    "hba1c_percent": 6.8,
+    "ldl_mg_dl": 95.0,
+}
+
+
+def visit_facts(program: str) -> dict[str, Any]:
+    from eligibility.rules import program_fact_specs
+
+    known = {spec.name for spec in program_fact_specs(program, "re_referral")}  # type: ignore[arg-type]
+    return {fact: value for fact, value in MEASURED.items() if fact in known}
+
+
+def medicine_for(program: str, *, kfa: str | None = "93001234") -> Medicine:
+    _icd, name, strength, _signa, _quantity = REGIMEN[program]
+    medicine, _ = Medicine.objects.get_or_create(
+        name=name,
+        strength=strength,
+        form="tablet",
+        defaults={"programs": [program], "max_quantity_per_month": 120, "unit": "tablet"},
+    )
+    if kfa is not None and medicine.kfa_code != kfa:
+        medicine.kfa_code = kfa
+        medicine.save(update_fields=["kfa_code"])
+    return medicine
+
+
+def enrolled_case(world: Any, program: str, *, patient: Patient | None = None) -> PrbCase:
+    icd10, _name, _strength, signa, quantity = REGIMEN[program]
+    patient = patient or PatientFactory(
+        fktp=world.pkm1, sex="F", birth_date=dt.date(1980, 3, 14), name=f"Pasien {program}"
+    )
+    letter = services.letter_receive(
+        actor=world.dokter1,
+        facility=world.pkm1,
+        hospital=HospitalFactory(regency=world.regency_a),
+        dpjp_name="dr. Spesialis",
+        srb_number=f"SRB-{program}-{patient.pk}",
+        letter_date=dt.date(2026, 9, 1),
+        patient=services.PatientInput(
+            nik=patient.nik,
+            bpjs_number=patient.bpjs_number,
+            name=patient.name,
+            sex=patient.sex,
+            birth_date=patient.birth_date,
+        ),
+        program=program,
+        icd10=icd10,
+        attestations=ALL_ATTESTED,
+        facts=dict(BACK_REFERRAL_FACTS[program]),
+        medicines=[
+            services.LetterMedicineInput(
+                medicine=medicine_for(program), signa=signa, quantity_per_month=quantity
+            )
+        ],
+    )
+    return services.letter_accept(
+        actor=world.dokter1, letter=letter, on=dt.date(2026, 9, 5), override_reason="Uji."
+    )
+
+
+def control_visit(world: Any, case: PrbCase, *, on: dt.date = dt.date(2026, 10, 5)) -> ControlVisit:
+    _icd, _name, _strength, signa, quantity = REGIMEN[case.program]
+    return services.visit_record(
+        actor=world.dokter1,
+        case=case,
+        visit_date=on,
+        adherence="good",
+        facts=visit_facts(case.program),
+        weight_kg="63.5",
+        height_cm="158.0",
+        lines=[
+            services.VisitLineInput(
+                medicine=medicine_for(case.program), quantity=quantity, signa=signa
+            )
+        ],
+    )
+
+
+def dispense(world: Any, visit: ControlVisit) -> list[StockCardLine]:
+    assert visit.prescription is not None
+    store, _ = Store.objects.get_or_create(
+        facility=world.pkm1, kind=Store.Kind.PRB, defaults={"name": "Gudang PRB"}
+    )
+    for line in visit.prescription.lines.all():
+        pharmacy_services.stock_receive(
+            actor=world.farmasi1,
+            store=store,
+            received_on=visit.visit_date,
+            lines=[
+                pharmacy_services.ReceiptLineInput(
+                    medicine=line.medicine,
+                    batch=f"B-{line.pk}",
+                    expiry_date=dt.date(2029, 1, 31),
+                    quantity=line.quantity,
+                )
+            ],
+        )
+    result = pharmacy_services.stock_dispense(
+        actor=world.farmasi1, prescription=visit.prescription, dispensed_on=visit.visit_date
+    )
+    return result.card_lines
+
+
+def rereferral(world: Any, case: PrbCase, visit: ControlVisit) -> ReReferral:
+    return services.rereferral_create(
+        actor=world.dokter1,
+        case=case,
+        hospital=HospitalFactory(regency=world.regency_a),
+        referred_on=visit.visit_date,
+        doctor_reason="Keluhan memberat, perlu evaluasi dokter spesialis.",
+        visit=visit,
+    )
