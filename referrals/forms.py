@@ -20,7 +20,7 @@ from referrals import factfields, kmk, selectors
 from referrals.models import CarePlan, ContactAttempt, HomeVisit, PrbCase
 from referrals.services import LetterMedicineInput, PatientInput, VisitLineInput
 
-ATTESTED = ("a", "b", "c", "e", "f")  # KEEMPAT.d is decided from the comorbidities
+ATTESTED = ("a", "b", "c", "e", "f")  # checkboxes; KEEMPAT.d is a yes/no/blank statement
 COMORBIDITY_ROWS = 3
 icd10_validator = RegexValidator(
     r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$",
@@ -94,6 +94,12 @@ class LetterForm(forms.Form):
             self.fields[f"general_{letter}"] = forms.BooleanField(
                 label=f"{letter}. {texts.get(f'KEEMPAT.{letter}', '')}", required=False
             )
+        # KEEMPAT.d: blank lets the comorbidity list decide; "no" decides alone (contract v2).
+        self.fields["general_d"] = forms.ChoiceField(
+            label=f"d. {texts.get('KEEMPAT.d', '')}",
+            choices=factfields.TRI_STATE,
+            required=False,
+        )
         for row in range(1, COMORBIDITY_ROWS + 1):
             self.fields[f"comorbidity_icd10_{row}"] = Icd10Field(
                 label=_("Comorbidity %(n)s (ICD-10)") % {"n": row}, max_length=10, required=False
@@ -129,7 +135,11 @@ class LetterForm(forms.Form):
         return factfields.facts_from(self.cleaned_data, self.program_code)
 
     def attestations(self) -> dict[str, bool]:
-        return {letter: True for letter in ATTESTED if self.cleaned_data.get(f"general_{letter}")}
+        stated = {letter: True for letter in ATTESTED if self.cleaned_data.get(f"general_{letter}")}
+        comorbidities_controlled = self.cleaned_data.get("general_d")
+        if comorbidities_controlled in (factfields.YES, factfields.NO):
+            stated["d"] = comorbidities_controlled == factfields.YES
+        return stated
 
     def comorbidities(self) -> list[dict[str, Any]]:
         rows = []
@@ -165,7 +175,7 @@ class LetterForm(forms.Form):
             ],
             "patient": ["nik", "bpjs_number", "name", "sex", "birth_date", "phone", "address"],
             "diagnosis": ["program", "icd10", "clinical_resume", "management_plan"],
-            "general": [f"general_{letter}" for letter in ATTESTED],
+            "general": [f"general_{letter}" for letter in sorted((*ATTESTED, "d"))],
             "comorbidities": [
                 name
                 for row in range(1, COMORBIDITY_ROWS + 1)

@@ -1,9 +1,10 @@
 """General stability criteria — KMK Diktum KEEMPAT a–f, every program.
 
 Contract: a, b, c, e and f are the doctor's attestation ``general.<letter>``
-(true = the clause holds). d is read from ``general.comorbidities`` (each
-controlled for at least 3 months), or from ``general.d`` when the list is
-absent.
+(true = the clause holds). d (contract v2): the doctor's explicit "not
+controlled" (``general.d`` false) decides; otherwise ``general.comorbidities``
+(each controlled for at least 3 months) decides, or ``general.d`` when the list
+is absent.
 """
 
 from __future__ import annotations
@@ -83,18 +84,29 @@ def no_burdensome_complaints(subject: Subject) -> Finding:
         "sesuai kondisi dan karakteristik penyakitnya;"
     ),
     rule=(
-        "Terpenuhi bila `general.comorbidities` kosong atau setiap komorbid memiliki "
-        "`controlled_months` ≥ 3; tidak terpenuhi bila ada yang < 3. Bila daftar tidak diisi, "
-        "`general.d` (pernyataan dokter) yang menentukan."
+        "Tidak terpenuhi bila `general.d` = tidak (pernyataan dokter), apa pun isi daftar. "
+        "Selain itu `general.comorbidities` menentukan bila diisi: terpenuhi bila kosong atau "
+        "setiap komorbid memiliki `controlled_months` ≥ 3, tidak terpenuhi bila ada yang < 3 "
+        "(meskipun `general.d` = ya). Bila daftar tidak diisi, `general.d` = ya → terpenuhi."
     ),
     reads=("general.comorbidities", "general.d"),
     note=(
         '"Terkontrol dalam tiga bulan terakhir berturut-turut" dibaca sebagai lama terkontrol '
-        "≥ 3 bulan per komorbid."
+        "≥ 3 bulan per komorbid; pernyataan dokter bahwa komorbid belum terkontrol selalu "
+        "menentukan, apa pun isi daftar."
     ),
 )
 def comorbidities_controlled(subject: Subject) -> Finding:
     comorbidities = subject.get("comorbidities")
+    if subject.get("d") is False:
+        # Contract v2: the doctor's explicit "not controlled" wins over any list.
+        if comorbidities is None:
+            return Finding(FALSE, "Dokter menyatakan KEEMPAT.d tidak terpenuhi")
+        return Finding(
+            FALSE,
+            "Dokter menyatakan KEEMPAT.d tidak terpenuhi (pernyataan dokter menentukan, apa pun "
+            "isi daftar komorbid)",
+        )
     if comorbidities is None:
         statement = attestation(subject, "d")
         if statement.truth is UNKNOWN:

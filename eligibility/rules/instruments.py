@@ -162,6 +162,8 @@ ICS_LABELS: dict[str, str] = {
     "budesonide": "budesonide",
     "fluticasone_propionate": "flutikason propionat",
 }
+# The ceilings are printed "untuk dewasa" (contract v2: adult = 18 completed years).
+ICS_ADULT_AGE_YEARS = 18
 
 
 # --- Urine protein (dipstick) ----------------------------------------------

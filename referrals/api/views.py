@@ -114,6 +114,15 @@ class ReferralCreateApi(APIView):
             a = serializers.BooleanField(required=False, allow_null=True, default=None)
             b = serializers.BooleanField(required=False, allow_null=True, default=None)
             c = serializers.BooleanField(required=False, allow_null=True, default=None)
+            d = serializers.BooleanField(
+                required=False,
+                allow_null=True,
+                default=None,
+                help_text=(
+                    "KEEMPAT.d stated by the doctor; false (comorbidities not controlled) "
+                    "decides whatever the comorbidity list holds (criteria contract v2)."
+                ),
+            )
             e = serializers.BooleanField(required=False, allow_null=True, default=None)
             f = serializers.BooleanField(required=False, allow_null=True, default=None)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from .. import instruments
 from ..checks import NOT_ENTERED, Subject, act_score, compare, fact, is_false, is_true, none_of
 from ..clauses import BackReferralCriteria, ReReferralCriteria
-from ..logic import TRUE, Finding, all_of, any_of, unknown
+from ..formatting import format_date
+from ..logic import TRUE, UNKNOWN, Finding, all_of, any_of, unknown
 from ..rereferral import (
     DETERIORATION_OR_UNAVAILABLE_RULE,
     MEDICAL_NEED_RULE,
@@ -51,7 +52,11 @@ def asthma_controlled(subject: Subject) -> Finding:
 
 
 def inhaled_corticosteroid_below_medium_dose(subject: Subject) -> Finding:
-    """II.B.4.b.1: adults, budesonide > 800 mcg/day or fluticasone > 500 mcg/day excluded."""
+    """II.B.4.b.1: adults, budesonide > 800 mcg/day or fluticasone > 500 mcg/day excluded.
+
+    Contract v2: under 18 completed years at ``as_of`` a budesonide or fluticasone
+    dose is unknown whatever its value; without a birth date the adult limits apply.
+    """
     drug = subject.get("ics_drug")
     if drug is None:
         missing = [subject.path("ics_drug")]
@@ -68,9 +73,21 @@ def inhaled_corticosteroid_below_medium_dose(subject: Subject) -> Finding:
             "dosis sedang–tinggi dengan tabel dosis ekuivalen GINA",
             (subject.path("ics_drug"),),
         )
+    years = subject.age()
+    if years is not None and years < instruments.ICS_ADULT_AGE_YEARS:
+        # Contract v2: the limits are printed "untuk dewasa"; none is given for children.
+        return unknown(
+            f"KMK memberi ambang dosis {instruments.ICS_LABELS[drug]} hanya untuk dewasa; "
+            f"pasien berusia {years} tahun per {format_date(subject.on)} (< "
+            f"{instruments.ICS_ADULT_AGE_YEARS} tahun), dosis dinilai dokter",
+            (subject.path("ics_drug"),),
+        )
     dose = fact(subject, "ics_mcg_per_day")
     dose.label = f"Dosis {instruments.ICS_LABELS[drug]}"
-    return compare(dose, "<=", ceiling)
+    finding = compare(dose, "<=", ceiling)
+    if years is None and finding.truth is not UNKNOWN:
+        finding.reason += " (ambang dewasa; tanggal lahir belum diisi)"
+    return finding
 
 
 @BACK_REFERRAL.clause(
@@ -82,13 +99,16 @@ def inhaled_corticosteroid_below_medium_dose(subject: Subject) -> Finding:
     ),
     rule=(
         '`systemic_corticosteroid` = tidak dan dosis inhalasi diizinkan: `ics_drug` "none" → '
-        'ya; "budesonide" → `ics_mcg_per_day` ≤ 800; "fluticasone_propionate" → ≤ 500; obat '
-        "lain → tidak dapat dinilai."
+        'ya (usia berapa pun); "budesonide" → `ics_mcg_per_day` ≤ 800; '
+        '"fluticasone_propionate" → ≤ 500; obat lain → tidak dapat dinilai. Pasien < 18 tahun '
+        "genap per `as_of`: dosis budesonide/flutikason tidak dapat dinilai, berapa pun "
+        "dosisnya; tanpa tanggal lahir berlaku ambang dewasa."
     ),
-    reads=("systemic_corticosteroid", "ics_drug", "ics_mcg_per_day"),
+    reads=("systemic_corticosteroid", "ics_drug", "ics_mcg_per_day", "patient.birth_date"),
     note=(
-        "KMK hanya memberi ambang untuk budesonide dan flutikason propionat; untuk obat "
-        "inhalasi lain hasilnya tidak dapat dinilai (GINA memberi tabel dosis ekuivalen)."
+        "KMK hanya memberi ambang untuk budesonide dan flutikason propionat, dan hanya "
+        '"untuk dewasa" (≥ 18 tahun genap): untuk anak dan untuk obat inhalasi lain hasilnya '
+        "tidak dapat dinilai (GINA memberi tabel dosis ekuivalen)."
     ),
 )
 def no_medium_high_ics_or_systemic_steroid(subject: Subject) -> Finding:

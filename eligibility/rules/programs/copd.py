@@ -42,24 +42,23 @@ def few_symptoms(subject: Subject) -> Finding:
         "kunjungan rumah sakit tanpa perawatan rumah sakit,"
     ),
     rule=(
-        "`exacerbations_hospitalized_12m` = 0, atau = 1 dengan "
-        "`exacerbations_not_hospitalized_12m` = 0."
+        "Terpenuhi bila `exacerbations_hospitalized_12m` = 0 dan "
+        "`exacerbations_not_hospitalized_12m` ≤ 1; tidak terpenuhi bila salah satu batas "
+        "dilampaui (meskipun jumlah yang lain belum diisi)."
     ),
     reads=("exacerbations_hospitalized_12m", "exacerbations_not_hospitalized_12m"),
     note=(
-        "Dibaca: tidak ada eksaserbasi, atau satu eksaserbasi yang memerlukan rawat inap, atau "
-        "lebih dari satu eksaserbasi tanpa rawat inap — yaitu eksaserbasi rawat inap = 0, atau "
-        "= 1 tanpa eksaserbasi lain."
+        'Kalimat setelah "tidak ada riwayat" adalah definisi risiko eksaserbasi tinggi GOLD '
+        "(1 kali rawat inap, atau > 1 kali eksaserbasi tanpa rawat inap) dan dibaca sebagai "
+        "tidak ada riwayat tersebut: tanpa eksaserbasi rawat inap dan paling banyak 1 "
+        "eksaserbasi tanpa rawat inap."
     ),
 )
 def exacerbation_history_allowed(subject: Subject) -> Finding:
-    hospitalized = fact(subject, "exacerbations_hospitalized_12m")
-    return any_of(
-        compare(hospitalized, "==", 0),
-        all_of(
-            compare(hospitalized, "==", 1),
-            compare(fact(subject, "exacerbations_not_hospitalized_12m"), "==", 0),
-        ),
+    """Contract v2: no high-risk exacerbation history (GOLD) in the last 12 months."""
+    return all_of(
+        compare(fact(subject, "exacerbations_hospitalized_12m"), "==", 0),
+        compare(fact(subject, "exacerbations_not_hospitalized_12m"), "<=", 1),
     )
 
 

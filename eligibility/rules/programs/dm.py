@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..checks import (
+    NOT_ENTERED,
     Subject,
     between,
     bp_below,
@@ -13,7 +14,19 @@ from ..checks import (
     is_true,
 )
 from ..clauses import BackReferralCriteria, ReReferralCriteria
-from ..logic import Finding, all_of, any_of, choose, implies
+from ..facts import FACT_SPECS
+from ..formatting import format_pair, join_labels
+from ..logic import (
+    FALSE,
+    REASON_SEPARATOR,
+    TRUE,
+    Finding,
+    all_of,
+    any_of,
+    choose,
+    implies,
+    unknown,
+)
 from ..rereferral import MEDICAL_NEED_RULE, any_visit, medical_need
 
 BACK_REFERRAL = BackReferralCriteria("DM")
@@ -23,7 +36,7 @@ EGFR_FACTS = ("egfr", "creatinine_mg_dl", "patient.sex", "patient.birth_date")
 
 
 def glycaemic_target(subject: Subject) -> Finding:
-    """II.B.1.a targets, also the reference for re-referral III.B.1.d.2."""
+    """II.B.1.a targets (re-referral III.B.1.d.2 uses their bounds, ``GLUCOSE_BEYOND_TARGET``)."""
     return any_of(
         compare(fact(subject, "hba1c_percent"), "<", 7),
         between(fact(subject, "fpg_mg_dl"), 80, 130),
@@ -165,6 +178,43 @@ RE_REFERRAL.clause(
 )(medical_need)
 
 
+# III.B.1.d.2: each glucose measure with the bound beyond the back-referral
+# target (II.B.1.a) at which it counts as loss of control.
+GLUCOSE_BEYOND_TARGET: tuple[tuple[str, str, float], ...] = (
+    ("hba1c_percent", ">=", 7),
+    ("fpg_mg_dl", ">", 130),
+    ("ppg2h_mg_dl", ">=", 180),
+)
+GLUCOSE_FACTS = tuple(name for name, _op, _limit in GLUCOSE_BEYOND_TARGET)
+
+
+def _glucose_rise(visit: Subject, name: str, op: str, target: float) -> Finding:
+    """One measure present in the visit: beyond its target and above the baseline."""
+    beyond = compare(fact(visit, name), op, target)
+    if beyond.truth is not TRUE:
+        return beyond
+    reference = None if visit.baseline is None else visit.baseline.get(name)
+    if reference is None:
+        return Finding(
+            TRUE,
+            f"{beyond.reason}; nilai saat dirujuk balik tidak tercatat, dinilai terhadap "
+            "target saja",
+        )
+    spec = FACT_SPECS[name]
+    value = visit.get(name)
+    shown_value, shown_reference = format_pair(value, reference)
+    if value > reference:
+        return Finding(
+            TRUE,
+            f"{beyond.reason} dan naik dari {shown_reference}{spec.unit_suffix} saat dirujuk balik",
+        )
+    return Finding(
+        FALSE,
+        f"{beyond.reason}, tetapi tidak melampaui nilai saat dirujuk balik "
+        f"({shown_value}{spec.unit_suffix} ≤ {shown_reference}{spec.unit_suffix})",
+    )
+
+
 @RE_REFERRAL.clause(
     "III.B.1.d.2",
     text=(
@@ -172,22 +222,37 @@ RE_REFERRAL.clause(
         "melampaui kondisi saat dirujuk balik;"
     ),
     rule=(
-        "Terpicu bila pada kunjungan mana pun `hba1c_percent` ≥ 7 atau `fpg_mg_dl` > 130 atau "
-        "`ppg2h_mg_dl` ≥ 180."
+        "Per ukuran yang dicatat pada kunjungan: terpicu bila melampaui target rujuk balik "
+        "(`hba1c_percent` ≥ 7, `fpg_mg_dl` > 130, `ppg2h_mg_dl` ≥ 180) dan lebih tinggi dari "
+        "nilai ukuran yang sama pada baseline (baseline tanpa ukuran itu: target saja). "
+        "Kunjungan terpicu bila salah satu ukurannya terpicu, tidak terpicu bila mencatat "
+        "minimal satu ukuran dan tidak ada yang terpicu; ukuran yang tidak dicatat diabaikan."
     ),
-    reads=("hba1c_percent", "fpg_mg_dl", "ppg2h_mg_dl"),
+    reads=(*GLUCOSE_FACTS, *(f"baseline.{name}" for name in GLUCOSE_FACTS)),
     window=any_visit,
     note=(
-        '"Melampaui kondisi saat dirujuk balik" dibandingkan dengan target rujuk balik '
-        "(II.B.1.a), bukan dengan nilai baseline pasien."
+        '"Peningkatan … melampaui kondisi saat dirujuk balik" dibaca sebagai kenaikan sekaligus '
+        "hilangnya kendali: ukuran di atas target rujuk balik (II.B.1.a) dan di atas nilainya "
+        "saat dirujuk balik (baseline), sehingga HbA1c yang turun dari 7,5% ke 7,4% tidak "
+        "memicu rujuk ulang."
     ),
 )
-def glucose_above_back_referral_targets(visit: Subject) -> Finding:
-    return any_of(
-        compare(fact(visit, "hba1c_percent"), ">=", 7),
-        compare(fact(visit, "fpg_mg_dl"), ">", 130),
-        compare(fact(visit, "ppg2h_mg_dl"), ">=", 180),
-    )
+def glucose_rose_beyond_back_referral(visit: Subject) -> Finding:
+    recorded = [
+        _glucose_rise(visit, name, op, target)
+        for name, op, target in GLUCOSE_BEYOND_TARGET
+        if visit.get(name) is not None
+    ]
+    if not recorded:
+        # Contract v2: absent measures are ignored; a visit with none cannot decide.
+        return unknown(
+            f"{join_labels([FACT_SPECS[name].short for name in GLUCOSE_FACTS])} {NOT_ENTERED}",
+            tuple(visit.path(name) for name in GLUCOSE_FACTS),
+        )
+    triggered = [finding for finding in recorded if finding.truth is TRUE]
+    if triggered:
+        return Finding(TRUE, REASON_SEPARATOR.join(f.reason for f in triggered))
+    return Finding(FALSE, REASON_SEPARATOR.join(f.reason for f in recorded))
 
 
 @RE_REFERRAL.clause(

@@ -44,12 +44,17 @@ CASES = [
     ("COPD", "II.B.5.a.1", "not_met", {"mmrc": 2, "cat_score": 10}, []),
     ("COPD", "II.B.5.a.1", "not_met", {"mmrc": 2, "cat_items": [2, 1, 1, 1, 1, 1, 1, 2]}, []),
     ("COPD", "II.B.5.a.1", "unknown", {"mmrc": 2}, ["facts.cat_score", "facts.cat_items"]),
-    ("COPD", "II.B.5.a.2", "met", {"exacerbations_hospitalized_12m": 0}, []),
-    ("COPD", "II.B.5.a.2", "met", {"exacerbations_hospitalized_12m": 0, "exacerbations_not_hospitalized_12m": 3}, []),
-    ("COPD", "II.B.5.a.2", "met", {"exacerbations_hospitalized_12m": 1, "exacerbations_not_hospitalized_12m": 0}, []),
-    ("COPD", "II.B.5.a.2", "not_met", {"exacerbations_hospitalized_12m": 1, "exacerbations_not_hospitalized_12m": 1}, []),
-    ("COPD", "II.B.5.a.2", "not_met", {"exacerbations_hospitalized_12m": 2, "exacerbations_not_hospitalized_12m": 0}, []),
-    ("COPD", "II.B.5.a.2", "unknown", {"exacerbations_hospitalized_12m": 1}, ["facts.exacerbations_not_hospitalized_12m"]),
+    # Contract v2: met iff hospitalised = 0 and not hospitalised <= 1 (GOLD high risk excluded).
+    ("COPD", "II.B.5.a.2", "met", {"exacerbations_hospitalized_12m": 0, "exacerbations_not_hospitalized_12m": 0}, []),
+    ("COPD", "II.B.5.a.2", "met", {"exacerbations_hospitalized_12m": 0, "exacerbations_not_hospitalized_12m": 1}, []),
+    ("COPD", "II.B.5.a.2", "not_met", {"exacerbations_hospitalized_12m": 0, "exacerbations_not_hospitalized_12m": 2}, []),
+    ("COPD", "II.B.5.a.2", "not_met", {"exacerbations_hospitalized_12m": 0, "exacerbations_not_hospitalized_12m": 5}, []),
+    ("COPD", "II.B.5.a.2", "not_met", {"exacerbations_hospitalized_12m": 1, "exacerbations_not_hospitalized_12m": 0}, []),
+    ("COPD", "II.B.5.a.2", "not_met", {"exacerbations_hospitalized_12m": 1}, []),  # broken bound decides
+    ("COPD", "II.B.5.a.2", "not_met", {"exacerbations_not_hospitalized_12m": 2}, []),
+    ("COPD", "II.B.5.a.2", "unknown", {"exacerbations_hospitalized_12m": 0}, ["facts.exacerbations_not_hospitalized_12m"]),
+    ("COPD", "II.B.5.a.2", "unknown", {"exacerbations_not_hospitalized_12m": 1}, ["facts.exacerbations_hospitalized_12m"]),
+    ("COPD", "II.B.5.a.2", "unknown", {}, ["facts.exacerbations_hospitalized_12m", "facts.exacerbations_not_hospitalized_12m"]),
     ("COPD", "II.B.5.b.1", "met", {"followed_up_1_month": True, "understands_regimen_and_inhaler": True}, []),
     ("COPD", "II.B.5.b.1", "not_met", {"followed_up_1_month": False, "understands_regimen_and_inhaler": True}, []),
     ("COPD", "II.B.5.b.1", "unknown", {"followed_up_1_month": True}, ["facts.understands_regimen_and_inhaler"]),
@@ -98,3 +103,57 @@ def test_inhaled_dose_reason_names_the_drug(back_criterion):
     facts = {"systemic_corticosteroid": False, "ics_drug": "budesonide", "ics_mcg_per_day": 1000}
     reason = back_criterion("ASTHMA", "II.B.4.b", facts)["reason"]
     assert reason.startswith("Dosis budesonide 1.000 mcg/hari > 800 mcg/hari")
+
+
+def test_copd_exacerbation_reason_names_the_gold_reading(back_criterion):
+    facts = {"exacerbations_hospitalized_12m": 0, "exacerbations_not_hospitalized_12m": 5}
+    criterion = back_criterion("COPD", "II.B.5.a.2", facts)
+    assert criterion["outcome"] == "not_met"
+    assert criterion["reason"].startswith("Eksaserbasi tanpa rawat inap 12 bulan 5 > 1")
+    assert "Tafsiran:" in criterion["reason"] and "GOLD" in criterion["reason"]
+
+
+ICS_BUDESONIDE = {"systemic_corticosteroid": False, "ics_drug": "budesonide"}
+
+
+@pytest.mark.parametrize(
+    ("birth_date", "facts", "outcome", "missing"),
+    [
+        # 17 on AS_OF (2026-11-01), 18 the next day: adult limits do not apply, whatever the dose.
+        ("2008-11-02", {**ICS_BUDESONIDE, "ics_mcg_per_day": 800}, "unknown", ["facts.ics_drug"]),
+        ("2008-11-02", {**ICS_BUDESONIDE, "ics_mcg_per_day": 1600}, "unknown", ["facts.ics_drug"]),
+        ("2008-11-02", {**ICS_BUDESONIDE}, "unknown", ["facts.ics_drug"]),
+        (
+            "2012-01-01",
+            {"systemic_corticosteroid": False, "ics_drug": "fluticasone_propionate", "ics_mcg_per_day": 100},
+            "unknown",
+            ["facts.ics_drug"],
+        ),
+        # 18 completed years on AS_OF: the adult limits decide.
+        ("2008-11-01", {**ICS_BUDESONIDE, "ics_mcg_per_day": 800}, "met", []),
+        ("2008-11-01", {**ICS_BUDESONIDE, "ics_mcg_per_day": 801}, "not_met", []),
+        # "none" stays allowed at any age; systemic steroid still decides for a child.
+        ("2015-05-05", {"systemic_corticosteroid": False, "ics_drug": "none"}, "met", []),
+        ("2015-05-05", {"systemic_corticosteroid": True, "ics_drug": "budesonide", "ics_mcg_per_day": 200}, "not_met", []),
+        # No birth date: the adult limits apply.
+        (None, {**ICS_BUDESONIDE, "ics_mcg_per_day": 800}, "met", []),
+        (None, {**ICS_BUDESONIDE, "ics_mcg_per_day": 900}, "not_met", []),
+    ],
+)  # fmt: skip
+def test_inhaled_steroid_limits_are_for_adults(back_criterion, birth_date, facts, outcome, missing):
+    criterion = back_criterion("ASTHMA", "II.B.4.b", facts, birth_date=birth_date)
+    assert (criterion["outcome"], criterion["missing"]) == (outcome, missing)
+
+
+def test_child_inhaled_dose_reason_says_the_limits_are_for_adults(back_criterion):
+    facts = {**ICS_BUDESONIDE, "ics_mcg_per_day": 800}
+    reason = back_criterion("ASTHMA", "II.B.4.b", facts, birth_date="2008-11-02")["reason"]
+    assert (
+        "KMK memberi ambang dosis budesonide hanya untuk dewasa; pasien berusia 17 tahun" in reason
+    )
+
+
+def test_without_birth_date_the_reason_says_adult_limits_were_applied(back_criterion):
+    facts = {**ICS_BUDESONIDE, "ics_mcg_per_day": 800}
+    reason = back_criterion("ASTHMA", "II.B.4.b", facts, birth_date=None)["reason"]
+    assert "ambang dewasa; tanggal lahir belum diisi" in reason

@@ -36,7 +36,9 @@ CASES: list[tuple[str, str, str, dict[str, Any], dict[str, Any] | None]] = [
     ("DM", "III.B.1.d.2", "triggered", {"fpg_mg_dl": 131}, None),
     ("DM", "III.B.1.d.2", "triggered", {"ppg2h_mg_dl": 180}, None),
     ("DM", "III.B.1.d.2", "clear", {"hba1c_percent": 6.9, "fpg_mg_dl": 130, "ppg2h_mg_dl": 179}, None),
-    ("DM", "III.B.1.d.2", "unknown", {"hba1c_percent": 6.9}, None),
+    ("DM", "III.B.1.d.2", "clear", {"hba1c_percent": 6.9}, None),  # absent measures ignored
+    ("DM", "III.B.1.d.2", "clear", {"hba1c_percent": 7.4}, {"hba1c_percent": 7.5}),
+    ("DM", "III.B.1.d.2", "unknown", {"sbp": 120}, {"hba1c_percent": 7.5}),
     ("DM", "III.B.1.d.3", "triggered", {"basal_insulin_units_per_day": 21}, None),
     ("DM", "III.B.1.d.3", "clear", {"basal_insulin_units_per_day": 20}, None),
     ("DM", "III.B.1.d.3", "unknown", {}, None),
@@ -351,13 +353,83 @@ class TestMyocardialInfarctionFunctionalCapacity:
         )
 
 
+def _dm_rise(re_referral, visit, baseline):
+    return pick(re_referral("DM", [(VISIT_DAY, visit)], baseline=baseline), "III.B.1.d.2")
+
+
 class TestDiabetesGlucose:
-    def test_it_compares_with_the_back_referral_targets_not_the_baseline(self, re_referral):
-        # Better than at back-referral (8 → 7.5) but above the < 7% target: triggered.
-        response = re_referral(
-            "DM", [(VISIT_DAY, {"hba1c_percent": 7.5})], baseline={"hba1c_percent": 8}
+    """Contract v2: III.B.1.d.2 needs a measure beyond its target AND above its baseline."""
+
+    @pytest.mark.parametrize(
+        ("baseline", "visit", "outcome"),
+        [
+            # Back-referred on the glucose clause with HbA1c 7.5: a fall is not a re-referral.
+            ({"hba1c_percent": 7.5}, {"hba1c_percent": 7.4}, "clear"),
+            ({"hba1c_percent": 7.5}, {"hba1c_percent": 7.5}, "clear"),  # equal to baseline
+            ({"hba1c_percent": 7.5}, {"hba1c_percent": 7.6}, "triggered"),
+            # Baseline within target: the target decides the upper edge.
+            ({"hba1c_percent": 6.5}, {"hba1c_percent": 6.9}, "clear"),
+            ({"hba1c_percent": 6.5}, {"hba1c_percent": 7.0}, "triggered"),
+            ({"hba1c_percent": 8}, {"hba1c_percent": 7.5}, "clear"),  # better than at referral
+            # Fasting glucose: beyond 130 and above the baseline.
+            ({"fpg_mg_dl": 150}, {"fpg_mg_dl": 140}, "clear"),
+            ({"fpg_mg_dl": 150}, {"fpg_mg_dl": 150}, "clear"),
+            ({"fpg_mg_dl": 150}, {"fpg_mg_dl": 151}, "triggered"),
+            ({"fpg_mg_dl": 110}, {"fpg_mg_dl": 130}, "clear"),
+            ({"fpg_mg_dl": 110}, {"fpg_mg_dl": 131}, "triggered"),
+            # 2-hour post-prandial glucose: from 180 up, and above the baseline.
+            ({"ppg2h_mg_dl": 200}, {"ppg2h_mg_dl": 190}, "clear"),
+            ({"ppg2h_mg_dl": 200}, {"ppg2h_mg_dl": 201}, "triggered"),
+            ({"ppg2h_mg_dl": 160}, {"ppg2h_mg_dl": 179}, "clear"),
+            ({"ppg2h_mg_dl": 160}, {"ppg2h_mg_dl": 180}, "triggered"),
+            # A baseline without the measure: the target alone decides.
+            ({"hba1c_percent": 7.5}, {"fpg_mg_dl": 131}, "triggered"),
+            ({"hba1c_percent": 7.5}, {"fpg_mg_dl": 130}, "clear"),
+            ({}, {"hba1c_percent": 7.0}, "triggered"),
+            (None, {"ppg2h_mg_dl": 180}, "triggered"),
+            # Measures absent from a visit are ignored; one triggering measure is enough.
+            ({"hba1c_percent": 7.5, "fpg_mg_dl": 120}, {"hba1c_percent": 7.4, "fpg_mg_dl": 140}, "triggered"),
+            ({"hba1c_percent": 7.5}, {"hba1c_percent": 7.2, "ppg2h_mg_dl": 170}, "clear"),
+            ({"hba1c_percent": 7.5}, {}, "unknown"),
+        ],
+    )  # fmt: skip
+    def test_it_needs_a_rise_above_the_baseline_and_the_target(
+        self, re_referral, baseline, visit, outcome
+    ):
+        assert _dm_rise(re_referral, visit, baseline)["outcome"] == outcome
+
+    def test_a_visit_without_any_glucose_measure_lists_all_three(self, re_referral):
+        criterion = _dm_rise(re_referral, {"sbp": 120}, {"hba1c_percent": 7.5})
+        assert criterion["missing"] == [
+            "visits[0].facts.hba1c_percent",
+            "visits[0].facts.fpg_mg_dl",
+            "visits[0].facts.ppg2h_mg_dl",
+        ]
+
+    def test_a_fall_is_explained_against_the_baseline(self, re_referral):
+        reason = _dm_rise(re_referral, {"hba1c_percent": 7.4}, {"hba1c_percent": 7.5})["reason"]
+        assert "HbA1c 7,4% ≥ 7%, tetapi tidak melampaui nilai saat dirujuk balik" in reason
+        assert "Tafsiran:" in reason
+
+    def test_a_rise_names_the_baseline_value(self, re_referral):
+        reason = _dm_rise(re_referral, {"hba1c_percent": 7.6}, {"hba1c_percent": 7.5})["reason"]
+        assert reason.startswith(
+            "Kunjungan 1 Oktober 2026: HbA1c 7,6% ≥ 7% dan naik dari 7,5% saat dirujuk balik"
         )
-        assert pick(response, "III.B.1.d.2")["outcome"] == "triggered"
+
+    def test_without_a_baseline_value_the_reason_says_the_target_alone_decided(self, re_referral):
+        reason = _dm_rise(re_referral, {"fpg_mg_dl": 140}, {"hba1c_percent": 7.5})["reason"]
+        assert "nilai saat dirujuk balik tidak tercatat, dinilai terhadap target saja" in reason
+
+    def test_a_clear_later_visit_does_not_undo_an_earlier_rise(self, re_referral):
+        response = re_referral(
+            "DM",
+            [("2026-09-01", {"hba1c_percent": 8.1}), (VISIT_DAY, {"hba1c_percent": 7.1})],
+            baseline={"hba1c_percent": 7.5},
+        )
+        criterion = pick(response, "III.B.1.d.2")
+        assert (criterion["outcome"], criterion["visit_date"]) == ("triggered", "2026-09-01")
+        assert response["outcome"] == "re_refer"
 
     def test_egfr_is_computed_with_the_age_at_the_visit(self, re_referral):
         # Born 1 October 1971: 54 on 30 September 2026, 55 on as_of.

@@ -49,7 +49,22 @@ def test_attestations(back_criterion, letter, statement, outcome, missing):
         ({"d": True}, "met", []),  # list absent: the attestation decides
         ({"d": False}, "not_met", []),
         ({}, "unknown", ["general.comorbidities", "general.d"]),
-        ({"comorbidities": [], "d": False}, "met", []),  # the list wins
+        # Contract v2: an explicit "not controlled" wins whatever the list holds.
+        ({"comorbidities": [], "d": False}, "not_met", []),
+        (
+            {"comorbidities": [{"icd10": "E78.5", "controlled_months": 12}], "d": False},
+            "not_met",
+            [],
+        ),
+        ({"comorbidities": [{"icd10": "E78.5"}], "d": False}, "not_met", []),
+        # Otherwise the list decides, even against an attestation of "controlled".
+        ({"comorbidities": [], "d": True}, "met", []),
+        ({"comorbidities": [{"icd10": "I10", "controlled_months": 2}], "d": True}, "not_met", []),
+        (
+            {"comorbidities": [{"icd10": "I10"}], "d": True},
+            "unknown",
+            ["general.comorbidities[0].controlled_months"],
+        ),
     ],
 )
 def test_comorbidities_controlled_for_three_months(back_criterion, general, outcome, missing):
@@ -61,6 +76,13 @@ def test_comorbidity_reason_names_code_and_months(back_criterion):
     general = {"comorbidities": [{"icd10": "I10", "controlled_months": 2}]}
     reason = back_criterion("DM", "KEEMPAT.d", {}, general=general)["reason"]
     assert reason.startswith("I10 terkontrol 2 bulan < 3 bulan")
+
+
+def test_explicit_not_controlled_reason_says_the_statement_decides(back_criterion):
+    general = {"comorbidities": [], "d": False}
+    reason = back_criterion("DM", "KEEMPAT.d", {}, general=general)["reason"]
+    assert reason.startswith("Dokter menyatakan KEEMPAT.d tidak terpenuhi")
+    assert "apa pun isi daftar komorbid" in reason
 
 
 @pytest.mark.parametrize("program", PROGRAMS)
