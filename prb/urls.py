@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from prb import views
 
@@ -15,11 +17,39 @@ api_v1 = [
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
     path(
         "akun/masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
     ),
-    path("akun/", include("django.contrib.auth.urls")),
+    # Django's own login address leads to PRB's login page (one login, LOGIN_URL).
+    path("akun/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    # The rest of django.contrib.auth.urls, without its own login page.
+    path("akun/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "akun/password_change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "akun/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("akun/password_reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "akun/password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "akun/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "akun/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("pasien/", include("patients.urls")),
     path("rujukan/", include("referrals.urls")),
     path("farmasi/", include("pharmacy.urls")),
@@ -28,5 +58,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI's start-up script is served as a file (?script), so the CSP needs no inline code.
+    path(
+        "api/docs/",
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
 ]

@@ -2,8 +2,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -61,9 +60,3 @@ def _today_tiles(request: AuthedRequest) -> list[Tile]:
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
     return render(request, "home.html", {"tiles": _today_tiles(request)})
-
-
-def healthz(request: AuthedRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})

@@ -4,6 +4,9 @@ import base64
 import hashlib
 import os
 
+# The production settings refuse to load without a key when DEBUG is off; tests bring one.
+os.environ.setdefault("SECRET_KEY", "test-only-key-" + "q8Vn3xT1bZ7m" * 4)
+
 from prb.settings import *  # noqa: F403
 from prb.settings import DATABASES, STORAGES
 

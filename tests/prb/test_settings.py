@@ -3,32 +3,48 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_KEY = "k3y-" + "x9Qz!r7Lp#2w" * 5
 
 
-def test_check_deploy_is_clean_with_production_values() -> None:
+def _environment(**overrides: str) -> dict[str, str]:
     env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DJANGO_SETTINGS_MODULE": "prb.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": "k3y-" + "x9Qz!r7Lp#2w" * 5,
-        "ALLOWED_HOSTS": "prb.example.id",
-        "PRB_CREDENTIALS_KEY": "ZmRlZmF1bHQtdGVzdC1rZXktMzItYnl0ZXMtbG9uZyE=",
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "SECRET_KEY", "DEBUG"}
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+    return {**env, "DJANGO_SETTINGS_MODULE": "prb.settings", **overrides}
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env=env,
+        env=_environment(**env),
         capture_output=True,
         text=True,
         timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_production_values() -> None:
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY=PRODUCTION_KEY,
+        ALLOWED_HOSTS="prb.example.id",
+        PRB_CREDENTIALS_KEY="ZmRlZmF1bHQtdGVzdC1rZXktMzItYnl0ZXMtbG9uZyE=",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNINGS" not in result.stdout + result.stderr
 
 
 def test_production_cookies_are_secure() -> None:
-    env = {**os.environ, "DEBUG": "false"}
     code = (
         "import django;django.setup();from django.conf import settings as s;"
         "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT,"
@@ -37,9 +53,52 @@ def test_production_cookies_are_secure() -> None:
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "prb.settings"},
+        env=_environment(DEBUG="false", SECRET_KEY=PRODUCTION_KEY),
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert result.stdout.split() == ["True", "True", "True", "True", "id", "Asia/Jakarta", "True"]
+
+
+@pytest.mark.parametrize("debug", ["false", ""])
+def test_production_refuses_to_start_without_a_secret_key(debug: str) -> None:
+    result = _manage("check", DEBUG=debug)
+    assert result.returncode == 1
+    assert "PRB cannot start: SECRET_KEY is not set and DEBUG is off" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_production_refuses_the_development_key() -> None:
+    from django.conf import settings
+
+    result = _manage("check", DEBUG="false", SECRET_KEY=settings.DEVELOPMENT_SECRET_KEY)
+    assert result.returncode == 1
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_the_web_server_entry_point_refuses_too() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", "import prb.wsgi"],
+        cwd=ROOT,
+        env=_environment(DEBUG="false"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set and DEBUG is off" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("DEBUG", "flase"), ("BEHIND_PROXY", "2"), ("SECURE_SSL_REDIRECT", "ja")]
+)
+def test_an_unreadable_boolean_setting_stops_the_start(name: str, value: str) -> None:
+    result = _manage("check", **{"SECRET_KEY": PRODUCTION_KEY, name: value})
+    assert result.returncode == 1
+    assert f"PRB cannot start: {name}={value!r} is not a boolean" in result.stderr
+
+
+def test_development_runs_without_a_key() -> None:
+    result = _manage("check", DEBUG="true")
+    assert result.returncode == 0, result.stderr
