@@ -49,6 +49,7 @@ class Alert(models.Model):
         STOCK_OUT_FOR_DUE_PATIENT = "stock_out_due", _("Medicine out of stock for a patient due")
         SLE_HOSPITAL_REVIEW = "sle_review", _("SLE hospital review due")
         WEEKLY_DIGEST = "weekly_digest", _("Weekly digest")
+        LEDGER_MISMATCH = "ledger_mismatch", _("Stock card disagrees with the stock balance")
 
     class Severity(models.TextChoices):
         INFO = "info", _("Information")

@@ -2,10 +2,11 @@
 
 ``sweep_all`` (the beat job) fans out one ``sweep_facility`` task per
 puskesmas; each runs one service of ``alerts.sweeps`` and is independent of the
-others: a facility whose batch fails is retried with backoff on its own and
-never stops the rest. Every task is ``acks_late`` with reject-on-worker-lost
-(settings), so a worker killed mid-task gets its message redelivered; running
-a sweep again is harmless (alert keys and reminder uniqueness).
+others: a facility whose batch fails on a transient error (database, broker,
+network: ``common.tasks``) is retried with backoff on its own and never stops
+the rest; a programming error fails at once. Every task is ``acks_late`` with
+reject-on-worker-lost (settings), so a worker killed mid-task gets its message
+redelivered; running a sweep again is harmless (alert keys and reminder uniqueness).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from celery import shared_task
 from django.utils import timezone
 
 from accounts.audit import audit_context
-from alerts import sweeps
+from alerts import ledger, sweeps
+from common.tasks import RETRY_TRANSIENT
 
 logger = logging.getLogger("prb.alerts")
 
@@ -53,17 +55,15 @@ def sweep_all(self: Any, sweep: str, as_of: str | None = None) -> dict[str, Any]
     return {"sweep": sweep, "as_of": day, "facilities": queued, "failed": failed}
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=(Exception,),
-    retry_backoff=30,
-    retry_backoff_max=15 * 60,
-    retry_jitter=True,
-    max_retries=4,
-    **TASK_OPTIONS,
-)
+@shared_task(bind=True, **{**RETRY_TRANSIENT, "max_retries": 4}, **TASK_OPTIONS)
 def sweep_facility(self: Any, facility_id: int, sweep: str, as_of: str) -> dict[str, int]:
     """Run one sweep for one facility on the day the fan-out chose (a redelivery keeps it)."""
     with audit_context(user=None):
         result = sweeps.SWEEPS[sweep](facility_id=facility_id, as_of=dt.date.fromisoformat(as_of))
     return result.as_dict()
+
+
+@shared_task(**RETRY_TRANSIENT, **TASK_OPTIONS)
+def ledger_reconcile() -> dict[str, int]:
+    """Nightly: recompute every balance from the stock card; alert on any difference."""
+    return ledger.alerts_reconcile_ledger().as_dict()

@@ -1,9 +1,10 @@
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.audit import tracked
+from accounts.audit import refuse_truncate, tracked
 from accounts.scoping import staff_scope
 from facilities.models import Facility
 from patients.validators import validate_bpjs_number, validate_nik_format
@@ -121,6 +122,11 @@ class Patient(models.Model):
             raise ValidationError(errors)
 
 
+@pgtrigger.register(
+    # A read once logged stays logged: no rewriting, no emptying the table.
+    pgtrigger.Protect(name="access_log_no_update", operation=pgtrigger.Update),
+    refuse_truncate("access_log_no_truncate"),
+)
 class PatientAccessLog(models.Model):
     """Every opening of a patient record (STYLE.md 7: reads are audited too)."""
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.audit import tracked
+from accounts.audit import refuse_truncate, tracked
 from accounts.scoping import staff_scope
 from facilities.models import Facility, Regency
 from patients.models import Patient
@@ -327,13 +327,15 @@ class StockCardLineQuerySet(models.QuerySet["StockCardLine"]):
 @pgtrigger.register(
     # KMK III.C.6: the record must be traceable. A line is never deleted or rewritten;
     # a mistake is corrected by a reversing line. Only the running balance may move,
-    # when a backdated line is inserted before it.
+    # when a backdated line is inserted before it. TRUNCATE skips row triggers: a
+    # statement trigger refuses it.
     pgtrigger.Protect(name="stock_card_no_delete", operation=pgtrigger.Delete),
     pgtrigger.Protect(
         name="stock_card_append_only",
         operation=pgtrigger.Update,
         condition=pgtrigger.AnyChange(exclude=["balance_after"]),
     ),
+    refuse_truncate("stock_card_no_truncate"),
 )
 class StockCardLine(models.Model):
     """One line of the kartu stok of a store, medicine and lot (KMK III.C.6)."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from django.db import connection
 from django.db.models import (
     Case,
     F,
@@ -634,3 +635,60 @@ def expiring_lots_for_regency(
         .select_related("store__facility", "lot", "medicine")
         .order_by("lot__expiry_date", "store__facility__name")
     )
+
+
+@dataclass(frozen=True)
+class LedgerDifference:
+    """A lot in a store whose recorded figures disagree with its stock card."""
+
+    store_id: int
+    facility_id: int
+    lot_id: int
+    medicine_id: int
+    balance: int  # StockBalance.quantity (0 when the row is missing)
+    card_total: int  # the sum of the card's lines
+    wrong_lines: int  # lines whose balance_after is not the card's running sum
+    first_wrong_date: dt.date | None
+
+
+LEDGER_DIFFERENCES_SQL = """
+WITH card AS (
+    SELECT l.store_id, l.lot_id, l.date, l.balance_after,
+           sum(l.quantity_in - l.quantity_out) OVER (
+               PARTITION BY l.store_id, l.lot_id ORDER BY l.date, l.id
+           ) AS running
+    FROM pharmacy_stockcardline l
+),
+per_lot AS (
+    SELECT store_id, lot_id,
+           sum(CASE WHEN balance_after <> running THEN 1 ELSE 0 END) AS wrong_lines,
+           min(date) FILTER (WHERE balance_after <> running) AS first_wrong_date
+    FROM card GROUP BY store_id, lot_id
+),
+totals AS (
+    SELECT store_id, lot_id, sum(quantity_in - quantity_out) AS card_total
+    FROM pharmacy_stockcardline GROUP BY store_id, lot_id
+)
+SELECT s.id, s.facility_id, lo.id, lo.medicine_id,
+       COALESCE(b.quantity, 0), COALESCE(t.card_total, 0),
+       COALESCE(p.wrong_lines, 0), p.first_wrong_date
+FROM totals t
+JOIN per_lot p ON (p.store_id, p.lot_id) = (t.store_id, t.lot_id)
+FULL OUTER JOIN pharmacy_stockbalance b ON (b.store_id, b.lot_id) = (t.store_id, t.lot_id)
+JOIN pharmacy_store s ON s.id = COALESCE(t.store_id, b.store_id)
+JOIN pharmacy_lot lo ON lo.id = COALESCE(t.lot_id, b.lot_id)
+WHERE COALESCE(b.quantity, 0) <> COALESCE(t.card_total, 0) OR COALESCE(p.wrong_lines, 0) > 0
+ORDER BY s.facility_id, s.id, lo.id
+"""
+
+
+def stock_ledger_differences() -> list[LedgerDifference]:
+    """Recompute every balance from the stock card (KMK III.C.6) and list what disagrees.
+
+    Two checks per store and lot: the balance row equals the sum of the card's lines, and
+    each line's ``balance_after`` equals the running sum in card order (date, id). Services
+    keep both true under row locks; a difference means someone wrote around them.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(LEDGER_DIFFERENCES_SQL)
+        return [LedgerDifference(*row) for row in cursor.fetchall()]

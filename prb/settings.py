@@ -281,6 +281,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(hour=6, minute=0, day_of_week=1),
         "args": ("digest",),
     },
+    # The stock card is the record (KMK III.C.6): recompute every balance from it nightly.
+    "pharmacy-ledger-reconcile": {
+        "task": "alerts.tasks.ledger_reconcile",
+        "schedule": crontab(hour=2, minute=0),
+    },
     # District dashboards: recompute the months that changed, and roll the current month on.
     "dashboards-facts-refresh-dirty": {
         "task": "dashboards.tasks.facts_refresh_dirty",

@@ -31,3 +31,6 @@ PRB_CREDENTIALS_KEY = (
 
 # A concrete outbox and an encrypted field for the tests of the shared core (tests/interop).
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.support.outbox_app"]  # noqa: F405
+# First, so its command wins over Django's: a flush that may empty the append-only tables
+# between transactional tests.
+INSTALLED_APPS = ["tests.support.ledger_flush", *INSTALLED_APPS]

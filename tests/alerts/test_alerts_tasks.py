@@ -6,14 +6,15 @@ from collections import Counter
 
 import psycopg
 import pytest
+from celery.exceptions import Retry
 from django.core.management import call_command
-from django.db import connection
+from django.db import OperationalError, connection
 from django.db.models import Count
 from django.utils import timezone
 
 from alerts import sweeps
 from alerts.models import Alert
-from alerts.tasks import sweep_all
+from alerts.tasks import sweep_all, sweep_facility
 from tests.alerts.factories import CaseFactory, VisitFactory
 from tests.alerts.worker import new_queue, worker_on
 from tests.patients.factories import PatientFactory
@@ -72,7 +73,7 @@ def test_a_failing_facility_does_not_stop_the_others(world, monkeypatch) -> None
     def flaky(*, facility_id: int, as_of: dt.date) -> sweeps.SweepResult:
         calls.append(facility_id)
         if facility_id == world.pkm1.pk:
-            raise RuntimeError("database hiccup")
+            raise OperationalError("database hiccup")
         return real(facility_id=facility_id, as_of=as_of)
 
     monkeypatch.setitem(sweeps.SWEEPS, "overdue", flaky)
@@ -81,6 +82,27 @@ def test_a_failing_facility_does_not_stop_the_others(world, monkeypatch) -> None
     # Eagerly (no broker) the retry is scheduled, not run: pkm1 was tried, pkm2 still ran.
     assert calls == [world.pkm1.pk, world.pkm2.pk]
     assert list(Alert.objects.values_list("facility_id", flat=True)) == [world.pkm2.pk]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("error", "outcome"),
+    [
+        (OperationalError("connection lost"), Retry),
+        (ConnectionError("broker unreachable"), Retry),
+        (TimeoutError("network"), Retry),
+        (TypeError("a programming error"), TypeError),
+        (KeyError("bad data"), KeyError),
+    ],
+)
+def test_only_transient_errors_are_retried(world, monkeypatch, error, outcome) -> None:
+    def broken(*, facility_id: int, as_of: dt.date) -> sweeps.SweepResult:
+        raise error
+
+    monkeypatch.setitem(sweeps.SWEEPS, "overdue", broken)
+    # Eagerly, a scheduled retry surfaces as Retry; a failure as the error itself.
+    with pytest.raises(outcome):
+        sweep_facility.apply(args=[world.pkm1.pk, "overdue", _today().isoformat()]).get()
 
 
 @pytest.mark.django_db
