@@ -1,5 +1,6 @@
 """PRB settings: everything that varies comes from the environment (STYLE.md item 9)."""
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "alerts",
     "dashboards",
     "satusehat",
+    "bpjs",
     "demo",
 ]
 
@@ -296,6 +298,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "interop.tasks.outbox_dispatch_due",
         "schedule": crontab(minute="*/5"),
     },
+    "bpjs-pcare-visits-collect": {
+        "task": "bpjs.tasks.pcare_visits_collect",
+        "schedule": crontab(minute="*/5"),
+    },
     "dashboards-facts-refresh-current": {
         "task": "dashboards.tasks.facts_refresh_current",
         "schedule": crontab(hour=0, minute=30),
@@ -305,6 +311,40 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 # Encrypts the facilities' credentials for BPJS and SATUSEHAT (interop.crypto): one Fernet
 # key, or several separated by commas to rotate. Required unless DEBUG.
 PRB_CREDENTIALS_KEY = env_str("PRB_CREDENTIALS_KEY")
+
+# BPJS Kesehatan (docs/bpjs.md): service roots, and credentials for a deployment whose
+# facilities have not entered their own (one puskesmas, scripts).
+BPJS_VCLAIM_URL = env_str("BPJS_VCLAIM_URL")
+BPJS_PCARE_URL = env_str("BPJS_PCARE_URL")
+BPJS_APOTEK_URL = env_str("BPJS_APOTEK_URL")
+BPJS_CONS_ID = env_str("BPJS_CONS_ID")
+BPJS_SECRET_KEY = env_str("BPJS_SECRET_KEY")
+BPJS_VCLAIM_USER_KEY = env_str("BPJS_VCLAIM_USER_KEY")
+BPJS_PCARE_USER_KEY = env_str("BPJS_PCARE_USER_KEY")
+BPJS_APOTEK_USER_KEY = env_str("BPJS_APOTEK_USER_KEY")
+BPJS_PCARE_USERNAME = env_str("BPJS_PCARE_USERNAME")
+BPJS_PCARE_PASSWORD = env_str("BPJS_PCARE_PASSWORD")
+BPJS_PCARE_APP_CODE = env_str("BPJS_PCARE_APP_CODE", "095")
+BPJS_TIMEOUT = float(env_str("BPJS_TIMEOUT", "20"))
+BPJS_RETRIES = env_int("BPJS_RETRIES", 2)
+BPJS_RETRY_BACKOFF = float(env_str("BPJS_RETRY_BACKOFF", "1"))
+# Control visits to PCare (facilities without their own settings): from which visit date,
+# under which doctor code. Empty date: visits are not sent.
+BPJS_PCARE_SYNC_FROM = env_str("BPJS_PCARE_SYNC_FROM")
+BPJS_PCARE_DOCTOR_CODE = env_str("BPJS_PCARE_DOCTOR_CODE")
+# PCare codes whose meaning is not settled (docs/bpjs.md); JSON in the environment overrides
+# any of them. An empty kdStatusPulang is looked up by name in PCare's list.
+BPJS_PCARE_DEFAULTS: dict[str, Any] = {
+    "kdPoli": "001",
+    "kdTkp": "10",
+    "kdSadar": "01",
+    "kdPrognosa": "01",
+    "kdTacc": -1,
+    "rujukBalik": 1,
+    "kdStatusPulang": "",
+    "statusPulangName": "Berobat Jalan",
+    **json.loads(env_str("BPJS_PCARE_DEFAULTS", "{}")),
+}
 
 # Patient reminders (alerts.gateways): the default only logs; an SMS/WhatsApp gateway plugs in here.
 PRB_REMINDER_GATEWAY = env_str("PRB_REMINDER_GATEWAY", "alerts.gateways.LogGateway")
