@@ -54,9 +54,11 @@ def test_a_visit_recorded_while_bpjs_is_down_is_sent_once_when_it_returns(
     assert row.attempts == 1
 
     pcare_on.come_back()
-    with time_machine.travel(row.next_attempt_at + dt.timedelta(seconds=1), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert outbox_dispatch_due() == 1
+    with (
+        time_machine.travel(row.next_attempt_at + dt.timedelta(seconds=1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert outbox_dispatch_due() == 1
     row.refresh_from_db()
     assert row.state == OutboxState.SENT
     assert (row.registration_number, row.visit_number) == ("A1", "0114U0010000001")
