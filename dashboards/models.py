@@ -2,9 +2,10 @@
 
 ``MonthlyFact`` holds one row per puskesmas × programme × month with the counts every
 indicator is a ratio of (dashboards.indicators); the pages only read this table.
-``DirtyMonth`` is filled by the database triggers of migration 0002 whenever a case, visit,
-letter, re-referral, readiness checklist or stock-card line changes: the earliest month
-whose figures may have changed, per puskesmas and programme. The Celery task
+``DirtyMonth`` is filled by the database triggers of migrations 0002 and 0003 whenever a
+case, visit, letter, re-referral, readiness checklist, stock-card line or a lot's expiry
+date or medicine changes: the earliest month whose figures may have changed, per
+puskesmas and programme. The Celery task
 ``facts_refresh_dirty`` recomputes from that month to the current one and empties the queue.
 """
 

@@ -81,3 +81,59 @@ def test_the_current_month_rolls_on_each_night(world, time_machine):
         2026, 11, 30
     )
     assert MonthlyFact.objects.filter(month=dt.date(2026, 12, 1)).count() == 3 * 12
+
+
+def _facts() -> dict[tuple[int, str, dt.date], tuple]:
+    fields = [f.name for f in MonthlyFact._meta.fields if f.name not in ("id", "computed_at")]
+    return {(row[0], row[1], row[2]): row for row in MonthlyFact.objects.values_list(*fields)}
+
+
+def test_a_lot_expiry_change_moves_the_dashboard_to_match_a_rebuild(world, frozen_today):
+    from pharmacy import services as pharmacy
+    from pharmacy.models import Lot
+    from tests.pharmacy.factories import MedicineFactory, StoreFactory
+
+    store = StoreFactory(facility=world.pkm1)
+    medicine = MedicineFactory(is_tracer=True, programs=["DM"], price=100)
+    pharmacy.stock_receive(
+        actor=world.farmasi1,
+        store=store,
+        received_on=dt.date(2026, 9, 3),
+        lines=[pharmacy.ReceiptLineInput(medicine, "EXP-1", dt.date(2028, 1, 31), 40)],
+    )
+    services.facts_rebuild(months=6)
+    before = MonthlyFact.objects.get(facility=world.pkm1, program="DM", month=NOV)
+    assert before.expiring_value == 0 and before.tracer_in_stock >= 1
+    lot = Lot.objects.get(batch="EXP-1")
+    # The batch was misread: it expires next month, so it counts as expiring in November.
+    lot.expiry_date = dt.date(2026, 12, 15)
+    lot.save(update_fields=["expiry_date"])
+    assert queued() == {(world.pkm1.pk, "DM", dt.date(2026, 9, 1))}
+    tasks.facts_refresh_dirty.delay().get()
+    november = MonthlyFact.objects.get(facility=world.pkm1, program="DM", month=NOV)
+    assert november.expiring_value == 40 * 100
+    after = _facts()
+    services.facts_rebuild(months=6)
+    assert _facts() == after
+
+
+def test_a_lot_moved_to_another_medicine_queues_both_programmes(world, frozen_today):
+    from pharmacy import services as pharmacy
+    from pharmacy.models import Lot
+    from tests.pharmacy.factories import MedicineFactory, StoreFactory
+
+    store = StoreFactory(facility=world.pkm2)
+    dm, ht = MedicineFactory(programs=["DM"]), MedicineFactory(programs=["HT"])
+    pharmacy.stock_receive(
+        actor=world.farmasi2,
+        store=store,
+        received_on=dt.date(2026, 10, 7),
+        lines=[pharmacy.ReceiptLineInput(dm, "MOV-1", dt.date(2028, 1, 31), 10)],
+    )
+    DirtyMonth.objects.all().delete()
+    Lot.objects.filter(batch="MOV-1").update(medicine=ht)
+    assert queued() == {(world.pkm2.pk, "DM", OCT), (world.pkm2.pk, "HT", OCT)}
+    Lot.objects.filter(batch="MOV-1").update(source="other")  # no figure moves
+    DirtyMonth.objects.all().delete()
+    Lot.objects.filter(batch="MOV-1").update(source="ifk")
+    assert queued() == set()
