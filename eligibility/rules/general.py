@@ -97,8 +97,9 @@ def no_burdensome_complaints(subject: Subject) -> Finding:
     ),
 )
 def comorbidities_controlled(subject: Subject) -> Finding:
-    comorbidities = subject.get("comorbidities")
-    if subject.get("d") is False:
+    values = subject.values  # read directly: this runs for every evaluation
+    comorbidities = values.get("comorbidities")
+    if values.get("d") is False:
         # Contract v2: the doctor's explicit "not controlled" wins over any list.
         if comorbidities is None:
             return Finding(FALSE, "Dokter menyatakan KEEMPAT.d tidak terpenuhi")

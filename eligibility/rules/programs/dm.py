@@ -193,7 +193,7 @@ def _glucose_rise(visit: Subject, name: str, op: str, target: float) -> Finding:
     beyond = compare(fact(visit, name), op, target)
     if beyond.truth is not TRUE:
         return beyond
-    reference = None if visit.baseline is None else visit.baseline.get(name)
+    reference = None if visit.baseline is None else visit.baseline.values.get(name)
     if reference is None:
         return Finding(
             TRUE,
@@ -201,7 +201,7 @@ def _glucose_rise(visit: Subject, name: str, op: str, target: float) -> Finding:
             "target saja",
         )
     spec = FACT_SPECS[name]
-    value = visit.get(name)
+    value = visit.values[name]
     shown_value, shown_reference = format_pair(value, reference)
     if value > reference:
         return Finding(
@@ -238,21 +238,22 @@ def _glucose_rise(visit: Subject, name: str, op: str, target: float) -> Finding:
     ),
 )
 def glucose_rose_beyond_back_referral(visit: Subject) -> Finding:
-    recorded = [
-        _glucose_rise(visit, name, op, target)
-        for name, op, target in GLUCOSE_BEYOND_TARGET
-        if visit.get(name) is not None
-    ]
-    if not recorded:
-        # Contract v2: absent measures are ignored; a visit with none cannot decide.
-        return unknown(
-            f"{join_labels([FACT_SPECS[name].short for name in GLUCOSE_FACTS])} {NOT_ENTERED}",
-            tuple(visit.path(name) for name in GLUCOSE_FACTS),
-        )
-    triggered = [finding for finding in recorded if finding.truth is TRUE]
+    values = visit.values
+    triggered: list[str] = []
+    clear: list[str] = []
+    for name, op, target in GLUCOSE_BEYOND_TARGET:
+        if values.get(name) is None:
+            continue  # contract v2: measures absent from a visit are ignored
+        finding = _glucose_rise(visit, name, op, target)
+        (triggered if finding.truth is TRUE else clear).append(finding.reason)
     if triggered:
-        return Finding(TRUE, REASON_SEPARATOR.join(f.reason for f in triggered))
-    return Finding(FALSE, REASON_SEPARATOR.join(f.reason for f in recorded))
+        return Finding(TRUE, REASON_SEPARATOR.join(triggered))
+    if clear:
+        return Finding(FALSE, REASON_SEPARATOR.join(clear))
+    return unknown(
+        f"{join_labels([FACT_SPECS[name].short for name in GLUCOSE_FACTS])} {NOT_ENTERED}",
+        tuple(visit.path(name) for name in GLUCOSE_FACTS),
+    )
 
 
 @RE_REFERRAL.clause(
