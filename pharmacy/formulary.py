@@ -60,8 +60,9 @@ PRB_FORMULARY: list[dict[str, Any]] = [
     _m("Gliclazide", "80 mg", "tablet", [DM], "300", maximum=60),
     _m("Acarbose", "50 mg", "tablet", [DM], "900", maximum=90),
     _m("Acarbose", "100 mg", "tablet", [DM], "1500", maximum=90),
-    # Human basal insulin, at most 20 IU a day at FKTP (KMK II.B.1.a): 600 IU a month,
-    # two 3 mL pens of 100 IU/mL.
+    # Human basal insulin, at most 20 IU a day at FKTP (KMK II.B.1.a): with 2 IU priming
+    # per injection, 31 days need 682 IU, three 3 mL pens of 100 IU/mL
+    # (pharmacy.rules.prescriptions.formulary_pen_maximum; a test keeps them equal).
     _m(
         "Insulin human isophane (NPH)",
         "100 IU/mL 3 mL",
@@ -69,7 +70,7 @@ PRB_FORMULARY: list[dict[str, Any]] = [
         [DM],
         "85000",
         unit="pen",
-        maximum=2,
+        maximum=3,
         ven="V",
         rule_group="basal_insulin",
     ),

@@ -1,0 +1,1 @@
+"""Pure prescription rules (no Django): see ``prescriptions``."""
