@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 HEART = ("HEART_HHD", "HEART_ANGINA", "HEART_MI", "HEART_CHF")
@@ -101,8 +102,35 @@ MONITORING: dict[str, tuple[Monitoring, ...]] = {
             MONTHLY,
             ("pef_percent_predicted",),
         ),
+        Monitoring(
+            "inhaler_check",
+            "Periksa angka dosis pada device dan teknik penggunaan inhaler",
+            "III.B.4.a.3.b",
+            MONTHLY,
+        ),
     ),
-    "COPD": (Monitoring("cat", "Skor CAT", "III.B.5.a.2", MONTHLY, ("cat_score", "cat_items")),),
+    "COPD": (
+        Monitoring("cat", "Skor CAT", "III.B.5.a.2", MONTHLY, ("cat_score", "cat_items")),
+        Monitoring(
+            "smoking_cessation",
+            "Layanan Upaya Berhenti Merokok (UBM) bagi pasien yang masih merokok",
+            "III.B.5.a.3.c",
+            MONTHLY,
+        ),
+        Monitoring(
+            "rehabilitation",
+            "Rehabilitasi: pursed lip breathing, latihan ekspektorasi, otot pernapasan dan "
+            "ekstremitas",
+            "III.B.5.a.3.e",
+            MONTHLY,
+        ),
+        Monitoring(
+            "home_care",
+            "Home care/kunjungan rumah atau telemedisin bila pasien tidak dapat datang",
+            "III.B.5.a.3.f",
+            MONTHLY,
+        ),
+    ),
     "EPILEPSY": (
         Monitoring(
             "seizures",
@@ -136,6 +164,7 @@ MONITORING: dict[str, tuple[Monitoring, ...]] = {
             "III.B.8.b.3.b.2",
             MONTHLY,
         ),
+        # The structured rating's interval depends on the case: schizophrenia_items().
     ),
     "SLE": (
         Monitoring(
@@ -213,10 +242,15 @@ SELF_MANAGEMENT: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "ASTHMA": (
         ("act_daily", "Mengisi kuesioner kontrol asma (ACT) dan melapor bila tidak terkontrol"),
-        ("exercise", "Berolahraga teratur tanpa aktivitas fisik berat berlebihan"),
+        ("exercise", "Berolahraga secara teratur"),
         ("avoid_triggers", "Menghindari alergen, asap rokok, bahan iritan dan asap sampah"),
+        ("avoid_heavy_activity", "Menghindari aktivitas fisik berat yang berlebihan"),
         ("vitamin_c", "Makan dan minum yang kaya vitamin C dan antioksidan"),
-        ("avoid_additives", "Menghindari makanan dengan pengawet, penyedap, pewarna"),
+        (
+            "avoid_additives",
+            "Menghindari makanan yang mengandung zat aditif (pengawet, penyedap, pewarna "
+            "makanan) dan obat-obatan pencetus asma",
+        ),
         ("monthly_control", "Kontrol rutin setiap bulan ke puskesmas"),
     ),
     "COPD": (
@@ -367,11 +401,112 @@ class ScheduledItem:
     facts: tuple[str, ...]
 
 
-def monitoring_schedule(program: str, start: dt.date) -> list[ScheduledItem]:
-    """Every monitoring item of the programme with its due date, in date order."""
+# --- Schizophrenia: items that follow the regimen (III.B.8.b.3) -----------------
+
+# First-generation antipsychotics: the usual high risk of tardive dyskinesia.
+FIRST_GENERATION_ANTIPSYCHOTICS = (
+    "haloperidol",
+    "chlorpromazine",
+    "klorpromazin",
+    "fluphenazine",
+    "flufenazin",
+    "trifluoperazine",
+    "trifluoperazin",
+    "perphenazine",
+    "perfenazin",
+    "thioridazine",
+    "tioridazin",
+    "pimozide",
+    "pimozid",
+    "droperidol",
+)
+# "Perubahan signifikan pada EKG pada penggunaan klorpromazin, clozapine, droperidol,
+# iloperidone, pimozide, thioridazine, atau ziprasidone" (III.B.8.b.3.c); haloperidol
+# prolongs QT as well.
+QT_PROLONGING_ANTIPSYCHOTICS = (
+    "chlorpromazine",
+    "klorpromazin",
+    "clozapin",
+    "klozapin",
+    "droperidol",
+    "iloperidone",
+    "pimozide",
+    "pimozid",
+    "thioridazine",
+    "tioridazin",
+    "ziprasidone",
+    "ziprasidon",
+    "haloperidol",
+)
+CLOZAPINE = ("clozapin", "klozapin")
+TARDIVE_DYSKINESIA_RISK_AGE = 55  # older age is the other common risk factor
+
+
+def _taking(regimen: Sequence[str], names: tuple[str, ...]) -> list[str]:
+    return [medicine for medicine in regimen if any(n in medicine.lower() for n in names)]
+
+
+def tardive_dyskinesia_high_risk(regimen: Sequence[str], age: int | None) -> bool:
+    """Read as: a first-generation antipsychotic, or 55 years or older."""
+    if _taking(regimen, FIRST_GENERATION_ANTIPSYCHOTICS):
+        return True
+    return age is not None and age >= TARDIVE_DYSKINESIA_RISK_AGE
+
+
+def schizophrenia_items(regimen: Sequence[str], age: int | None) -> tuple[Monitoring, ...]:
+    """III.B.8.b.3.b.2, b.5 and c from the case's regimen (medicine names) and age."""
+    if tardive_dyskinesia_high_risk(regimen, age):
+        rating = Monitoring(
+            "eps_rating",
+            "Penilaian terstruktur gejala ekstrapiramidal (mis. ESRS), setiap 6 bulan: "
+            "risiko tinggi diskinesia tardif",
+            "III.B.8.b.3.b.2",
+            (6, 12),
+        )
+    else:
+        rating = Monitoring(
+            "eps_rating",
+            "Penilaian terstruktur gejala ekstrapiramidal (mis. ESRS), setiap 12 bulan",
+            "III.B.8.b.3.b.2",
+            (12,),
+        )
+    items = [rating]
+    if _taking(regimen, CLOZAPINE):
+        items.append(
+            Monitoring(
+                "blood_count_anc",
+                "Darah lengkap dengan hitung neutrofil absolut (klozapin)",
+                "III.B.8.b.3.b.5",
+                MONTHLY,
+            )
+        )
+    qt = _taking(regimen, QT_PROLONGING_ANTIPSYCHOTICS)
+    if qt:
+        items.append(
+            Monitoring(
+                "ecg_qt",
+                f"EKG (interval QT): {', '.join(qt)}"[:200],
+                "III.B.8.b.3.c",
+                (1, 6, 12),
+            )
+        )
+    return tuple(items)
+
+
+def monitoring_schedule(
+    program: str, start: dt.date, *, regimen: Sequence[str] = (), age: int | None = None
+) -> list[ScheduledItem]:
+    """Every monitoring item of the programme with its due date, in date order.
+
+    ``regimen`` (the medicine names of the case's current regimen) and ``age`` (at
+    ``start``) add the items that depend on them (schizophrenia, III.B.8.b.3).
+    """
+    monitored = MONITORING[program]
+    if program == "SCHIZOPHRENIA":
+        monitored = (*monitored, *schizophrenia_items(regimen, age))
     items = [
         ScheduledItem(item.code, item.label, item.clause, add_months(start, month), item.facts)
-        for item in MONITORING[program]
+        for item in monitored
         for month in item.months
     ]
     return sorted(items, key=lambda item: (item.due_on, item.code))

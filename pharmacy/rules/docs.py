@@ -38,10 +38,7 @@ def render_markdown() -> str:
     out = [INTRODUCTION, "", "## Rules", ""]
     out += _table(
         ("rule", "clause", "programmes", "medicines", "rule in words", "when broken"),
-        [
-            (f"`{r.id}`", r.clause, r.programs, r.medicines, r.rule, r.outcome)
-            for r in rx.RULES
-        ],
+        [(f"`{r.id}`", r.clause, r.programs, r.medicines, r.rule, r.outcome) for r in rx.RULES],
     )
     out += [
         "",
