@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import (
     Case,
@@ -35,9 +36,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from accounts.tiles import Tile
 from alerts import risk
 from alerts.models import WorklistRemoval
 from facilities.models import Facility
@@ -344,3 +348,25 @@ def schedule(*, user: Any, start: dt.date, days: int = 14) -> list[ScheduleDay]:
     for item in examinations:
         by_day.setdefault(item.due_on, ScheduleDay(item.due_on, [], [])).examinations.append(item)
     return [by_day[date] for date in sorted(by_day)]
+
+
+CLINICAL_TILE_ROLES = {"dokter", "perawat", "pustu", "admin"}
+
+
+def home_tiles(*, user: Any) -> list[Tile]:
+    """Controls due today, overdue and lost to follow-up, for the clinical staff."""
+    if not user.is_facility_staff or user.role not in CLINICAL_TILE_ROLES:
+        return []
+    counts = worklist_counts(user=user, as_of=timezone.localdate())
+    worklist = reverse("alerts:worklist")
+    overdue = counts["1-7"] + counts["8-30"] + counts["31-90"]
+    return [
+        Tile(gettext("Controls due today"), counts["today"], f"{worklist}?bucket=today"),
+        Tile(gettext("Controls overdue"), overdue, worklist, urgent=overdue > 0),
+        Tile(
+            gettext("Lost to follow-up"),
+            counts["lost"],
+            f"{worklist}?{urlencode({'bucket': 'lost'})}",
+            urgent=counts["lost"] > 0,
+        ),
+    ]

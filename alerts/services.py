@@ -168,7 +168,7 @@ def worklist_remove(
     "Died" and "moved" also close the case (``referrals.services.case_status_change``),
     so it leaves every list for good.
     """
-    from referrals.services import case_status_change
+    from referrals.services.cases import case_status_change
 
     if case.next_control_date is None:
         raise ValidationError(_("The case has no control date."))
@@ -212,7 +212,7 @@ def worklist_contact_record(
     "Agreed" moves the control date (the referrals service does it); "died" and
     "moved" close the case; "back at hospital" takes it off the list.
     """
-    from referrals.services import contact_attempt_record
+    from referrals.services.visits import contact_attempt_record
 
     with transaction.atomic():
         attempt = contact_attempt_record(

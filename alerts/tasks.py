@@ -19,7 +19,8 @@ from celery import shared_task
 from django.utils import timezone
 
 from accounts.audit import audit_context
-from alerts import ledger, sweeps
+from alerts import ledger
+from alerts.sweeps import registry
 from common.tasks import RETRY_TRANSIENT
 
 logger = logging.getLogger("prb.alerts")
@@ -35,12 +36,12 @@ TASK_OPTIONS: dict[str, Any] = {
 @shared_task(bind=True, **TASK_OPTIONS)
 def sweep_all(self: Any, sweep: str, as_of: str | None = None) -> dict[str, Any]:
     """Queue ``sweep`` for every facility it concerns, on the queue this task came from."""
-    if sweep not in sweeps.SWEEPS:
+    if sweep not in registry.SWEEPS:
         raise ValueError(f"unknown sweep {sweep!r}")
     day = as_of or timezone.localdate().isoformat()
     queue = (self.request.delivery_info or {}).get("routing_key")
     queued, failed = 0, []
-    for facility_id in sweeps.sweep_facility_ids(sweep):
+    for facility_id in registry.sweep_facility_ids(sweep):
         try:
             sweep_facility.apply_async(
                 args=[facility_id, sweep, day], **({"queue": queue} if queue else {})
@@ -59,7 +60,7 @@ def sweep_all(self: Any, sweep: str, as_of: str | None = None) -> dict[str, Any]
 def sweep_facility(self: Any, facility_id: int, sweep: str, as_of: str) -> dict[str, int]:
     """Run one sweep for one facility on the day the fan-out chose (a redelivery keeps it)."""
     with audit_context(user=None):
-        result = sweeps.SWEEPS[sweep](facility_id=facility_id, as_of=dt.date.fromisoformat(as_of))
+        result = registry.SWEEPS[sweep](facility_id=facility_id, as_of=dt.date.fromisoformat(as_of))
     return result.as_dict()
 
 

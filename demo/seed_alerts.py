@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from alerts import sweeps
+from alerts.sweeps import registry
 from demo.world import DemoWorld
 
 
 def seed(world: DemoWorld) -> None:
     today = timezone.localdate()
     for puskesmas in world.puskesmas:
-        for sweep in sweeps.SWEEPS.values():
+        for sweep in registry.SWEEPS.values():
             sweep(facility_id=puskesmas.pk, as_of=today)

@@ -23,10 +23,11 @@ from demo.seed_referrals import ATTESTED, DM_FACTS, HT_FACTS
 from demo.world import DemoWorld
 from facilities.models import Facility
 from patients.models import Patient
-from pharmacy import services as pharmacy_services
 from pharmacy.models import Medicine, Prescription, StockBalance
-from referrals import kmk, services
+from pharmacy.services import ledger, movements, prescriptions
+from referrals import kmk
 from referrals.models import BackReferralLetter, PrbCase
+from referrals.services import cases, letters, visits
 
 NO = False
 YES = True
@@ -235,7 +236,7 @@ def _dispense_backlog(world: DemoWorld, today: dt.date) -> None:
             or world.users["admin"]
         )
         try:
-            pharmacy_services.stock_dispense(
+            prescriptions.stock_dispense(
                 actor=pharmacist, prescription=prescription, dispensed_on=prescription.prescribed_on
             )
         except ValidationError:
@@ -244,14 +245,14 @@ def _dispense_backlog(world: DemoWorld, today: dt.date) -> None:
 
 def _stock_regimens(facility: Facility, medicines: dict, world: DemoWorld, today: dt.date) -> None:
     """The puskesmas stocks what its PRB patients take, or they would be re-referred."""
-    store = pharmacy_services.prb_store_for(facility.pk)
+    store = ledger.prb_store_for(facility.pk)
     stocked = set(
         StockBalance.objects.filter(store=store, quantity__gt=0).values_list(
             "medicine_id", flat=True
         )
     )
     lines = [
-        pharmacy_services.ReceiptLineInput(
+        movements.ReceiptLineInput(
             medicine=medicine,
             batch=f"RB{facility.pk:02d}{medicine.pk:04d}",
             expiry_date=today + dt.timedelta(days=720),
@@ -262,7 +263,7 @@ def _stock_regimens(facility: Facility, medicines: dict, world: DemoWorld, today
     ]
     lines = list({line.medicine.pk: line for line in lines}.values())
     if lines:
-        pharmacy_services.stock_receive(
+        movements.stock_receive(
             actor=world.users["admin"],
             store=store,
             received_on=today - dt.timedelta(days=400),
@@ -304,14 +305,14 @@ def _enrol(
     months_ago = rng.randint(1, 12)
     # Spread over the month, so control dates do not all fall on the same day.
     letter_date = kmk.add_months(today, -months_ago) - dt.timedelta(days=rng.randint(0, 27))
-    letter = services.letter_receive(
+    letter = letters.letter_receive(
         actor=doctor,
         facility=facility,
         hospital=hospital,
         dpjp_name="dr. Spesialis RSUD",
         srb_number=srb,
         letter_date=letter_date,
-        patient=services.PatientInput(
+        patient=letters.PatientInput(
             nik=patient.nik,
             bpjs_number=patient.bpjs_number,
             name=patient.name,
@@ -325,22 +326,18 @@ def _enrol(
         management_plan="Lanjutkan terapi di puskesmas.",
         facts=dict(BACK_REFERRAL_FACTS[program]),
         medicines=[
-            services.LetterMedicineInput(
-                medicine=medicine, signa=signa, quantity_per_month=quantity
-            )
+            letters.LetterMedicineInput(medicine=medicine, signa=signa, quantity_per_month=quantity)
         ]
         if medicine
         else [],
     )
-    case = services.letter_accept(
-        actor=doctor, letter=letter, on=letter_date + dt.timedelta(days=2)
-    )
+    case = letters.letter_accept(actor=doctor, letter=letter, on=letter_date + dt.timedelta(days=2))
     # Most patients come monthly; one in five stopped coming some months ago.
     stopped = rng.random() < 0.2
     last_day = today - dt.timedelta(days=rng.randint(20, 150)) if stopped else today
     day = case.enrolled_on + dt.timedelta(days=30)
     while day <= last_day - dt.timedelta(days=3):
-        visit = services.visit_record(
+        visit = visits.visit_record(
             actor=doctor,
             case=case,
             visit_date=day,
@@ -349,7 +346,7 @@ def _enrol(
         )
         case.refresh_from_db()
         if visit.outcome == "re_refer":
-            services.rereferral_create(
+            visits.rereferral_create(
                 actor=doctor,
                 case=case,
                 hospital=hospital,
@@ -361,7 +358,7 @@ def _enrol(
         day += dt.timedelta(days=30)
     roll = rng.random()
     if case.in_care and roll < 0.03:
-        services.case_status_change(
+        cases.case_status_change(
             actor=doctor,
             case=case,
             status=PrbCase.Status.MOVED,
@@ -369,7 +366,7 @@ def _enrol(
             on=today - dt.timedelta(days=10),
         )
     elif case.in_care and roll < 0.05:
-        services.case_status_change(
+        cases.case_status_change(
             actor=doctor,
             case=case,
             status=PrbCase.Status.DIED,

@@ -17,9 +17,10 @@ from accounts.audit import audit_context
 from demo.world import DemoWorld
 from facilities.models import Facility
 from patients.models import Patient
-from pharmacy import selectors, services
+from pharmacy import selectors
 from pharmacy.formulary import load_formulary
 from pharmacy.models import Medicine, StockCardLine, Store
+from pharmacy.services import ledger, movements, prescriptions
 
 # (name, strength, units received per month, average units per prescription)
 STOCKED = [
@@ -53,7 +54,7 @@ def seed(world: DemoWorld) -> None:
         for index, puskesmas in enumerate(world.puskesmas):
             pharmacist = world.users.get(f"farmasi.pkm{index + 1}", admin)
             doctor = world.users.get(f"dokter.pkm{index + 1}", admin)
-            store = services.prb_store_for(puskesmas.pk)
+            store = ledger.prb_store_for(puskesmas.pk)
             if StockCardLine.objects.filter(store=store).exists():
                 continue
             history = HISTORY_MONTHS if index < 2 else 0
@@ -72,7 +73,7 @@ def _stock_store(store, medicines, pharmacist, doctor, rng, today, history) -> N
         for name, strength, monthly, _dose in STOCKED:
             serial += 1
             lines.append(
-                services.ReceiptLineInput(
+                movements.ReceiptLineInput(
                     medicine=medicines[(name, strength)],
                     batch=f"{name[:3].upper()}{month:%y%m}{serial:03d}",
                     expiry_date=month + dt.timedelta(days=rng.randint(540, 900)),
@@ -81,7 +82,7 @@ def _stock_store(store, medicines, pharmacist, doctor, rng, today, history) -> N
                     else monthly // 2,
                 )
             )
-        services.stock_receive(
+        movements.stock_receive(
             actor=pharmacist,
             store=store,
             received_on=receipt_day,
@@ -94,18 +95,18 @@ def _stock_store(store, medicines, pharmacist, doctor, rng, today, history) -> N
             _dispense_month(store, month, medicines, patients, pharmacist, doctor, rng)
         month = selectors.add_months(month, 1)
     # Lots near expiry, for the expiry list and the FEFO simulation of the plan.
-    services.stock_receive(
+    movements.stock_receive(
         actor=pharmacist,
         store=store,
         received_on=today - dt.timedelta(days=200),
         lines=[
-            services.ReceiptLineInput(
+            movements.ReceiptLineInput(
                 medicine=medicines[("Glimepiride", "2 mg")],
                 batch="GLI-NEAR-ED",
                 expiry_date=today + dt.timedelta(days=45),
                 quantity=120,
             ),
-            services.ReceiptLineInput(
+            movements.ReceiptLineInput(
                 medicine=medicines[("Captopril", "25 mg")],
                 batch="CAP-NEAR-ED",
                 expiry_date=today + dt.timedelta(days=20),
@@ -118,12 +119,12 @@ def _stock_store(store, medicines, pharmacist, doctor, rng, today, history) -> N
     # This month's prescriptions, waiting at the pharmacy.
     for patient in patients[:6]:
         name, strength, _monthly, dose = rng.choice(STOCKED)
-        services.prescription_create(
+        prescriptions.prescription_create(
             actor=doctor,
             patient=patient,
             prescribed_on=today,
             lines=[
-                services.PrescriptionLineInput(
+                prescriptions.PrescriptionLineInput(
                     medicine=medicines[(name, strength)], quantity=dose, signa="1x1"
                 )
             ],
@@ -134,12 +135,12 @@ def _dispense_month(store, month, medicines, patients, pharmacist, doctor, rng) 
     for visit in range(rng.randint(8, 14)):
         day = month.replace(day=min(5 + visit * 2, 28))
         picks = rng.sample(STOCKED, k=rng.randint(1, 3))
-        prescription = services.prescription_create(
+        prescription = prescriptions.prescription_create(
             actor=doctor,
             patient=rng.choice(patients),
             prescribed_on=day,
             lines=[
-                services.PrescriptionLineInput(
+                prescriptions.PrescriptionLineInput(
                     medicine=medicines[(n, s)], quantity=dose, signa="1x1"
                 )
                 for n, s, _m, dose in picks
@@ -147,7 +148,9 @@ def _dispense_month(store, month, medicines, patients, pharmacist, doctor, rng) 
         )
         # Out of stock that day: the prescription stays waiting, as it would.
         with contextlib.suppress(ValidationError):
-            services.stock_dispense(actor=pharmacist, prescription=prescription, dispensed_on=day)
+            prescriptions.stock_dispense(
+                actor=pharmacist, prescription=prescription, dispensed_on=day
+            )
 
 
 def _depot(world: DemoWorld, medicines, admin, today) -> None:  # type: ignore[no-untyped-def]
@@ -171,18 +174,18 @@ def _depot(world: DemoWorld, medicines, admin, today) -> None:  # type: ignore[n
     )
     if StockCardLine.objects.filter(store=depot).exists():
         return
-    services.stock_receive(
+    movements.stock_receive(
         actor=world.users.get("farmasi.pkm1", admin),
         store=depot,
         received_on=today,
         lines=[
-            services.ReceiptLineInput(
+            movements.ReceiptLineInput(
                 medicine=medicines[("Amlodipine", "10 mg")],
                 batch="DEPO-AML-01",
                 expiry_date=today + dt.timedelta(days=600),
                 quantity=300,
             ),
-            services.ReceiptLineInput(
+            movements.ReceiptLineInput(
                 medicine=medicines[("Clopidogrel", "75 mg")],
                 batch="DEPO-CLO-01",
                 expiry_date=today + dt.timedelta(days=600),

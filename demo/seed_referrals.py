@@ -22,8 +22,9 @@ from demo.world import DemoWorld
 from facilities.models import Facility
 from patients.models import Patient
 from pharmacy.models import Medicine
-from referrals import kmk, services
+from referrals import kmk
 from referrals.models import BackReferralLetter, PrbCase
+from referrals.services import facility_readiness, letters, visits
 
 ATTESTED = {"a": True, "b": True, "c": True, "e": True, "f": True}
 DM_FACTS = {
@@ -71,13 +72,13 @@ def _medicine(name: str, strength: str) -> Medicine | None:
 
 def _readiness(doctor: Any, facility: Facility) -> None:
     for program in ("DM", "HT"):
-        services.readiness_update(
+        facility_readiness.readiness_update(
             actor=doctor,
             facility=facility,
             program=program,
             available=[code for code, _text in kmk.RESOURCES[program]],
         )
-    services.readiness_update(
+    facility_readiness.readiness_update(
         actor=doctor,
         facility=facility,
         program="ASTHMA",
@@ -99,11 +100,11 @@ def _letter(
     icd10, _facts, (name, strength), signa, quantity = PROGRAMS[program]
     medicine = _medicine(name, strength)
     lines = (
-        [services.LetterMedicineInput(medicine=medicine, signa=signa, quantity_per_month=quantity)]
+        [letters.LetterMedicineInput(medicine=medicine, signa=signa, quantity_per_month=quantity)]
         if medicine
         else []
     )
-    return services.letter_receive(
+    return letters.letter_receive(
         actor=doctor,
         facility=facility,
         hospital=hospital,
@@ -111,7 +112,7 @@ def _letter(
         srb_number=srb,
         sep_number=f"0038R001{letter_date:%m%y}V{srb[-4:]}",
         letter_date=letter_date,
-        patient=services.PatientInput(
+        patient=letters.PatientInput(
             nik=patient.nik,
             bpjs_number=patient.bpjs_number,
             name=patient.name,
@@ -142,14 +143,14 @@ def _visits(doctor: Any, case: PrbCase, rng: random.Random, today: dt.date, risi
         else:
             facts = {"sbp": float(rng.randint(118, 138)), "dbp": float(rng.randint(72, 88))}
         lines = [
-            services.VisitLineInput(
+            visits.VisitLineInput(
                 medicine=Medicine.objects.get(pk=entry["medicine"]),
                 quantity=entry["quantity"],
                 signa=entry["signa"],
             )
             for entry in case.current_regimen
         ]
-        visit = services.visit_record(
+        visit = visits.visit_record(
             actor=doctor,
             case=case,
             visit_date=day,
@@ -159,7 +160,7 @@ def _visits(doctor: Any, case: PrbCase, rng: random.Random, today: dt.date, risi
         )
         case.refresh_from_db()
         if visit.outcome == "re_refer" and case.in_care:
-            services.rereferral_create(
+            visits.rereferral_create(
                 actor=doctor,
                 case=case,
                 hospital=Facility.objects.filter(kind=Facility.Kind.RUMAH_SAKIT).first(),  # type: ignore[arg-type]
@@ -204,13 +205,13 @@ def seed(world: DemoWorld) -> None:
                 if number in (11, 12):
                     continue  # waiting in the inbox
                 if number == 10:
-                    services.letter_return(
+                    letters.letter_return(
                         actor=doctor,
                         letter=letter,
                         reasons="Hasil EKG belum dilampirkan; mohon dilengkapi.",
                     )
                     continue
-                case = services.letter_accept(
+                case = letters.letter_accept(
                     actor=doctor,
                     letter=letter,
                     on=letter_date + dt.timedelta(days=3),
@@ -219,7 +220,7 @@ def seed(world: DemoWorld) -> None:
                 _visits(doctor, case, rng, today, rising=number == 5)
                 case.refresh_from_db()
                 if nurse and index == 0 and case.in_care and number % 3 == 0:
-                    services.contact_attempt_record(
+                    visits.contact_attempt_record(
                         actor=nurse,
                         case=case,
                         channel="whatsapp",
@@ -228,7 +229,7 @@ def seed(world: DemoWorld) -> None:
                         note="Pasien minta kontrol hari Kamis.",
                     )
                 if index == 0 and patient.pustu_id and case.in_care and number % 4 == 1:
-                    services.home_visit_record(
+                    visits.home_visit_record(
                         actor=doctor,
                         case=case,
                         visited_on=today - dt.timedelta(days=5),

@@ -23,8 +23,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from accounts.tiles import Tile
 from pharmacy import planning
 from pharmacy.models import (
     Destruction,
@@ -95,6 +98,15 @@ def worklist(*, user: Any, status: str) -> QuerySet[Prescription]:
 # ---------------------------------------------------------------------------
 # Stock levels and the stock card
 # ---------------------------------------------------------------------------
+
+
+def prescription_card_lines(prescription: Prescription) -> QuerySet[StockCardLine]:
+    """The stock-card lines a prescription's dispensing wrote, oldest first."""
+    return (
+        StockCardLine.objects.filter(prescription_line__prescription=prescription)
+        .select_related("lot", "medicine", "user")
+        .order_by("date", "id")
+    )
 
 
 @dataclass
@@ -692,3 +704,14 @@ def stock_ledger_differences() -> list[LedgerDifference]:
     with connection.cursor() as cursor:
         cursor.execute(LEDGER_DIFFERENCES_SQL)
         return [LedgerDifference(*row) for row in cursor.fetchall()]
+
+
+PHARMACY_TILE_ROLES = {"farmasi", "admin"}
+
+
+def home_tiles(*, user: Any) -> list[Tile]:
+    """The prescriptions waiting to be dispensed, for the pharmacy staff."""
+    if not user.is_facility_staff or user.role not in PHARMACY_TILE_ROLES:
+        return []
+    waiting = worklist(user=user, status=Prescription.Status.WAITING).count()
+    return [Tile(_("Prescriptions to dispense"), waiting, reverse("pharmacy:home"))]

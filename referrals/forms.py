@@ -18,7 +18,8 @@ from patients.validators import validate_bpjs_number, validate_nik_format
 from pharmacy.models import Medicine
 from referrals import factfields, kmk, selectors
 from referrals.models import CarePlan, ContactAttempt, HomeVisit, PrbCase
-from referrals.services import LetterMedicineInput, PatientInput, VisitLineInput
+from referrals.services.letters import LetterMedicineInput, PatientInput
+from referrals.services.visits import VisitLineInput
 
 ATTESTED = ("a", "b", "c", "e", "f")  # checkboxes; KEEMPAT.d is a yes/no/blank statement
 COMORBIDITY_ROWS = 3

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.tiles import Tile
 from facilities.models import Facility
 from patients.models import Patient
 from pharmacy.models import Prescription, PrescriptionLine
@@ -259,3 +260,14 @@ def patient_timeline(*, user: Any, patient: Patient) -> list[dict[str, Any]]:
 
 def _entry(date: dt.date, kind: str, title: str, detail: str, url: str) -> dict[str, Any]:
     return {"date": date, "kind": kind, "title": title, "detail": detail, "url": url}
+
+
+INTAKE_TILE_ROLES = {"dokter", "perawat", "admin"}
+
+
+def home_tiles(*, user: Any) -> list[Tile]:
+    """The letters waiting at the user's facility, for the staff who receive them."""
+    if not user.is_facility_staff or user.role not in INTAKE_TILE_ROLES:
+        return []
+    waiting = letter_list(user=user, status="received").count()
+    return [Tile(_("Referral letters waiting"), waiting, reverse("referrals:inbox"))]

@@ -11,8 +11,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from pharmacy import selectors, services
+from pharmacy import selectors
 from pharmacy.models import Lot, Medicine, StockCardLine
+from pharmacy.services import movements, prescriptions
 
 
 def _require_pharmacist(user: object) -> None:
@@ -89,14 +90,14 @@ class StockReceiveApi(APIView):
         store = selectors.store_for_user(request.user, data["store"])
         _require_pharmacist(request.user)
         try:
-            lines = services.stock_receive(
+            lines = movements.stock_receive(
                 actor=request.user,
                 store=store,
                 received_on=data["received_on"],
                 source=data["source"],
                 supplier=data["supplier"],
                 reference=data["reference"],
-                lines=[services.ReceiptLineInput(**line) for line in data["lines"]],
+                lines=[movements.ReceiptLineInput(**line) for line in data["lines"]],
             )
         except ValidationError as error:
             raise _api_error(error) from error
@@ -151,7 +152,7 @@ class StockDispenseApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            result = services.stock_dispense(
+            result = prescriptions.stock_dispense(
                 actor=request.user,
                 prescription=prescription,
                 dispensed_on=data.get("dispensed_on"),

@@ -7,7 +7,8 @@ Pure Python with no Django, so the formulas can be read and tested alone:
 - ``morbidity_plan``: metode morbiditas, CT = (CE × T) + LTS + BS − Sisa Stok (III.C.1.b);
 - ``proxy_consumption_plan``: metode kombinasi, (CA + CE) × T + BS − Sisa Stok (III.C.1.c);
 - ``abc_by_usage`` / ``abc_by_investment``: analisis ABC;
-- ``put_group`` / ``abc_ven_table``: analisis VEN and the ABC-VEN (PUT) combination.
+- ``put_group`` / ``abc_ven_table``: analisis VEN and the ABC-VEN (PUT) combination;
+- ``plan_by_method``: one medicine's plan by the method the pharmacist chose.
 
 Invalid input raises ``ValueError`` (or ``TypeError`` for a wrong type, e.g. a float)
 with an Indonesian message that can be shown to the pharmacist as is.
@@ -45,6 +46,7 @@ from .fefo import (
     simulate_fefo,
     usable_stock,
 )
+from .methods import METHODS, plan_by_method
 from .morbidity import (
     PRB_DAYS_PER_MONTH,
     CaseLoad,
@@ -80,6 +82,7 @@ __all__ = [
     "CaseLoad",
     "ConsumptionPlan",
     "FefoResult",
+    "METHODS",
     "InvestmentItem",
     "LotOutcome",
     "MonthlyUsage",
@@ -95,6 +98,7 @@ __all__ = [
     "UsageItem",
     "VenClass",
     "abc_analysis",
+    "plan_by_method",
     "abc_by_investment",
     "abc_by_usage",
     "abc_ven_table",

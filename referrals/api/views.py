@@ -20,8 +20,9 @@ from patients.programs import Program
 from patients.services import patient_record_access
 from patients.validators import validate_bpjs_number, validate_nik_format
 from pharmacy.models import Medicine
-from referrals import selectors, services
+from referrals import selectors
 from referrals.models import BackReferralLetter, ControlVisit, PrbCase
+from referrals.services import letters
 
 INTAKE_ROLES = {"dokter", "perawat", "admin"}
 
@@ -190,7 +191,7 @@ class ReferralCreateApi(APIView):
         data = serializer.validated_data
         facility, hospital = self._facilities(request.user, data)
         try:
-            letter, created = services.letter_receive_idempotent(
+            letter, created = letters.letter_receive_idempotent(
                 actor=request.user,
                 facility=facility,
                 hospital=hospital,
@@ -198,7 +199,7 @@ class ReferralCreateApi(APIView):
                 srb_number=data["srb_number"],
                 sep_number=data["sep_number"],
                 letter_date=data["letter_date"],
-                patient=services.PatientInput(**data["patient"]),
+                patient=letters.PatientInput(**data["patient"]),
                 program=data["program"],
                 icd10=data["icd10"],
                 comorbidities=[dict(c) for c in data["comorbidities"]],
@@ -207,7 +208,7 @@ class ReferralCreateApi(APIView):
                 management_plan=data["management_plan"],
                 next_hospital_review=data["next_hospital_review"],
                 facts=dict(data["facts"]),
-                medicines=[services.LetterMedicineInput(**dict(m)) for m in data["medicines"]],
+                medicines=[letters.LetterMedicineInput(**dict(m)) for m in data["medicines"]],
                 source=BackReferralLetter.Source.API,
             )
         except ValidationError as exc:

@@ -1,0 +1,168 @@
+"""The stock ledger: every stock change is a set of moves posted as stock-card lines under row locks, so a balance never goes negative."""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Min, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pharmacy.models import (
+    Lot,
+    StockBalance,
+    StockCardLine,
+    Store,
+)
+
+# ---------------------------------------------------------------------------
+# Stock movements (KMK 1645/2024 III.C.3-7)
+#
+# Every movement goes through `post_moves`, which locks the (store, lot) balance rows it
+# touches in one statement ordered by id (so two transactions never wait on each other in
+# opposite orders), writes one stock-card line per move and moves the balance. The database
+# refuses a negative balance (CheckConstraint) and any edit of a card line other than the
+# running balance (trigger), so the card and the balances cannot disagree.
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Move:
+    store: Store
+    lot: Lot
+    change: int
+    movement: str
+    reference: str = ""
+    counterparty: str = ""
+    note: str = ""
+    patient_id: int | None = None
+    prescription_line_id: int | None = None
+    reverses_id: int | None = None
+
+
+def lock_balances(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], StockBalance]:
+    keys = sorted(set(keys))
+    if not keys:
+        return {}
+    condition = Q()
+    for store_id, lot_id in keys:
+        condition |= Q(store_id=store_id, lot_id=lot_id)
+    rows = StockBalance.objects.select_for_update().filter(condition).order_by("id")
+    return {(row.store_id, row.lot_id): row for row in rows}
+
+
+def _stock_error(move: Move, available: int) -> ValidationError:
+    return ValidationError(
+        _(
+            "Not enough stock of %(medicine)s batch %(batch)s in %(store)s: %(available)s"
+            " available, %(wanted)s requested."
+        )
+        % {
+            "medicine": move.lot.medicine,
+            "batch": move.lot.batch,
+            "store": move.store.name,
+            "available": available,
+            "wanted": -move.change,
+        }
+    )
+
+
+def post_moves(*, actor: Any, on: dt.date, moves: Sequence[Move]) -> list[StockCardLine]:
+    """Write the moves to the stock card; call inside ``transaction.atomic``.
+
+    A line dated before later lines of its card (a backdated entry) moves their running
+    balances by its change, and is refused, with nothing written, if any of them would go
+    below zero (KMK III.C.6: the card must stay traceable and true).
+    """
+    if on > timezone.localdate():
+        raise ValidationError({"date": [_("The date cannot be in the future.")]})
+    StockBalance.objects.bulk_create(
+        [StockBalance(store=m.store, lot=m.lot, medicine_id=m.lot.medicine_id) for m in moves],
+        ignore_conflicts=True,
+    )
+    balances = lock_balances((m.store.pk, m.lot.pk) for m in moves)
+    written = []
+    for move in moves:
+        balance = balances[(move.store.pk, move.lot.pk)]
+        later = StockCardLine.objects.filter(
+            store_id=move.store.pk, lot_id=move.lot.pk, date__gt=on
+        ).aggregate(
+            count=Count("id"),
+            lowest=Min("balance_after"),
+            change=Sum(F("quantity_in") - F("quantity_out")),
+        )
+        balance_then = balance.quantity - (later["change"] or 0)
+        if balance_then + move.change < 0:
+            raise _stock_error(move, balance_then)
+        if later["count"]:
+            if later["lowest"] + move.change < 0:
+                raise ValidationError(
+                    _(
+                        "A backdated entry on %(date)s is refused: the stock card of %(medicine)s"
+                        " batch %(batch)s would go below zero after that date."
+                    )
+                    % {
+                        "date": f"{on:%d/%m/%Y}",
+                        "medicine": move.lot.medicine,
+                        "batch": move.lot.batch,
+                    }
+                )
+            StockCardLine.objects.filter(
+                store_id=move.store.pk, lot_id=move.lot.pk, date__gt=on
+            ).update(balance_after=F("balance_after") + move.change)
+        line = StockCardLine(
+            store=move.store,
+            medicine_id=move.lot.medicine_id,
+            lot=move.lot,
+            date=on,
+            movement=move.movement,
+            quantity_in=max(move.change, 0),
+            quantity_out=max(-move.change, 0),
+            balance_after=balance_then + move.change,
+            reference=move.reference[:100],
+            counterparty=move.counterparty[:150],
+            note=move.note[:255],
+            patient_id=move.patient_id,
+            prescription_line_id=move.prescription_line_id,
+            reverses_id=move.reverses_id,
+            user=actor,
+        )
+        # Foreign keys come from locked or validated rows; skip their one-query-each checks.
+        line.clean_fields(
+            exclude=["store", "medicine", "lot", "patient", "prescription_line", "reverses", "user"]
+        )
+        line.save()
+        balance.quantity += move.change
+        balance.save(update_fields=["quantity"])
+        written.append(line)
+    return written
+
+
+def check_store(store: Store, *, dispensing: bool = False) -> None:
+    if not store.is_active:
+        raise ValidationError({"store": [_("This store is closed.")]})
+    if dispensing and not store.dispenses:
+        raise ValidationError({"store": [_("Medicines are not handed out from this store.")]})
+
+
+def require_positive(quantity: int, field: str = "quantity") -> None:
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
+        raise ValidationError({field: [_("The quantity must be at least 1.")]})
+
+
+def prb_store_for(facility_id: int) -> Store:
+    """The facility's PRB store, opened on first use."""
+    from facilities.models import Facility
+
+    store = Store.objects.filter(facility_id=facility_id, kind=Store.Kind.PRB).first()
+    if store is not None:
+        return store
+    facility = Facility.objects.get(pk=facility_id)
+    store, _created = Store.objects.get_or_create(
+        facility=facility,
+        kind=Store.Kind.PRB,
+        defaults={"name": _("PRB store")},
+    )
+    return store

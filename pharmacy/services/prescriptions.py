@@ -1,0 +1,218 @@
+"""Prescriptions: created by case management, dispensed from a PRB store."""
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from patients.models import Patient
+from pharmacy.models import (
+    Lot,
+    Medicine,
+    Prescription,
+    PrescriptionLine,
+    StockBalance,
+    StockCardLine,
+    Store,
+)
+from pharmacy.services.ledger import Move, check_store, post_moves, prb_store_for
+
+
+@dataclass(frozen=True)
+class PrescriptionLineInput:
+    medicine: Medicine
+    quantity: int
+    signa: str = ""
+
+
+def prescription_line_errors(*, medicine: Medicine, quantity: int, months: int = 1) -> list[str]:
+    """Why a prescribed quantity is not allowed at FKTP (Fornas PRB maximum per month)."""
+    errors = []
+    if quantity <= 0:
+        errors.append(_("The quantity must be at least 1."))
+    limit = medicine.max_quantity_per_month
+    if limit is not None and quantity > limit * months:
+        errors.append(
+            _("%(medicine)s: %(quantity)s exceeds the formulary maximum of %(limit)s per month.")
+            % {"medicine": medicine, "quantity": quantity, "limit": limit}
+        )
+    if not medicine.is_active:
+        errors.append(_("%(medicine)s is no longer in the PRB formulary.") % {"medicine": medicine})
+    return errors
+
+
+def prescription_create(
+    *,
+    actor: Any,
+    patient: Patient,
+    prescribed_on: dt.date,
+    lines: Sequence[PrescriptionLineInput],
+    months: int = 1,
+    reference: str = "",
+) -> Prescription:
+    """Create the dispensing request for the patient's puskesmas; all lines or nothing."""
+    if not lines:
+        raise ValidationError({"lines": [_("A prescription needs at least one medicine.")]})
+    errors = [
+        message
+        for line in lines
+        for message in prescription_line_errors(
+            medicine=line.medicine, quantity=line.quantity, months=months
+        )
+    ]
+    if errors:
+        raise ValidationError({"lines": errors})
+    prescription = Prescription(
+        facility=patient.fktp,
+        patient=patient,
+        prescribed_by=actor,
+        prescribed_on=prescribed_on,
+        months=months,
+        reference=reference,
+    )
+    with transaction.atomic():
+        prescription.full_clean()
+        prescription.save()
+        PrescriptionLine.objects.bulk_create(
+            [
+                PrescriptionLine(
+                    prescription=prescription,
+                    medicine=line.medicine,
+                    quantity=line.quantity,
+                    signa=line.signa,
+                )
+                for line in lines
+            ]
+        )
+    return prescription
+
+
+@dataclass(frozen=True)
+class DispenseResult:
+    prescription: Prescription
+    card_lines: list[StockCardLine]
+    owed: dict[int, int]
+    """Prescription line id → units still owed to the patient."""
+
+
+def prescription_status(lines: Sequence[PrescriptionLine]) -> str:
+    if all(line.owed_quantity == 0 for line in lines):
+        return Prescription.Status.DISPENSED
+    if any(line.dispensed_quantity > 0 for line in lines):
+        return Prescription.Status.PARTLY
+    return Prescription.Status.WAITING
+
+
+def stock_dispense(
+    *,
+    actor: Any,
+    prescription: Prescription,
+    store: Store | None = None,
+    dispensed_on: dt.date | None = None,
+    quantities: Mapping[int, int] | None = None,
+    lots: Mapping[int, Lot] | None = None,
+) -> DispenseResult:
+    """Hand the month's PRB medicines to the patient against the prescription.
+
+    Lots are taken first-expiry-first-out (FEFO) unless ``lots`` names one for a line;
+    expired lots are never dispensed. ``quantities`` (line id → units) defaults to what is
+    still owed. What the stock cannot cover stays owed on the prescription line and the
+    prescription becomes partly dispensed; nothing at all to hand out is an error.
+    """
+    dispensed_on = dispensed_on or timezone.localdate()
+    quantities = quantities or {}
+    lots = lots or {}
+    with transaction.atomic():
+        prescription = (
+            Prescription.objects.select_for_update(of=("self",))
+            .select_related("patient")
+            .get(pk=prescription.pk)
+        )
+        if prescription.status in (Prescription.Status.CANCELLED, Prescription.Status.DISPENSED):
+            raise ValidationError(
+                _("This prescription is %(status)s; nothing to dispense.")
+                % {"status": prescription.get_status_display().lower()}
+            )
+        store = store or prb_store_for(prescription.facility_id)
+        if store.facility_id != prescription.facility_id:
+            raise ValidationError({"store": [_("The store belongs to another facility.")]})
+        check_store(store, dispensing=True)
+        lines = list(prescription.lines.select_related("medicine"))
+        wanted: dict[int, int] = {}
+        errors = []
+        for line in lines:
+            quantity = quantities.get(line.pk, line.owed_quantity)
+            if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0:
+                errors.append(_("%(medicine)s: invalid quantity.") % {"medicine": line.medicine})
+            elif quantity > line.owed_quantity:
+                errors.append(
+                    _("%(medicine)s: only %(owed)s still owed.")
+                    % {"medicine": line.medicine, "owed": line.owed_quantity}
+                )
+            else:
+                wanted[line.pk] = quantity
+        if errors:
+            raise ValidationError({"quantities": errors})
+
+        available = list(
+            StockBalance.objects.select_for_update(of=("self",))
+            .filter(
+                store=store,
+                medicine_id__in={line.medicine_id for line in lines},
+                quantity__gt=0,
+                lot__expiry_date__gt=dispensed_on,
+            )
+            .select_related("lot", "lot__medicine")
+            .order_by("id")
+        )
+        available.sort(key=lambda b: (b.lot.expiry_date, b.lot.batch, b.pk))
+        reference = prescription.reference or f"R-{prescription.pk}"
+        moves: list[Move] = []
+        taken: dict[int, int] = {}
+        for line in lines:
+            need = wanted[line.pk]
+            chosen = lots.get(line.pk)
+            for balance in available:
+                if need == 0:
+                    break
+                if balance.medicine_id != line.medicine_id or balance.quantity == 0:
+                    continue
+                if chosen is not None and balance.lot_id != chosen.pk:
+                    continue
+                take = min(need, balance.quantity)
+                balance.quantity -= take  # what the next line may still take
+                need -= take
+                taken[line.pk] = taken.get(line.pk, 0) + take
+                moves.append(
+                    Move(
+                        store=store,
+                        lot=balance.lot,
+                        change=-take,
+                        movement=StockCardLine.Movement.DISPENSE,
+                        reference=reference,
+                        counterparty=prescription.patient.name,
+                        patient_id=prescription.patient_id,
+                        prescription_line_id=line.pk,
+                    )
+                )
+        if not moves:
+            raise ValidationError(
+                _("No usable stock in %(store)s for this prescription.") % {"store": store.name}
+            )
+        card_lines = post_moves(actor=actor, on=dispensed_on, moves=moves)
+        for line in lines:
+            if taken.get(line.pk):
+                line.dispensed_quantity += taken[line.pk]
+                line.save(update_fields=["dispensed_quantity"])
+        prescription.status = prescription_status(lines)
+        prescription.save(update_fields=["status"])
+    return DispenseResult(
+        prescription=prescription,
+        card_lines=card_lines,
+        owed={line.pk: line.owed_quantity for line in lines},
+    )

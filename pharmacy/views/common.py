@@ -1,0 +1,37 @@
+"""What every pharmacy page family uses: the pharmacist check, the month picker and the export format."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+
+from pharmacy import exports
+from pharmacy.forms import (
+    MonthForm,
+)
+
+PAGE_SIZE = 25
+
+
+def require_pharmacist(user: Any) -> None:
+    """Stock is moved by pharmacy staff (and the facility administrator)."""
+    if not (user.is_superuser or user.role in (user.Role.FARMASI, user.Role.ADMIN)):
+        raise PermissionDenied
+
+
+def export_format(request: HttpRequest) -> str | None:
+    fmt = request.GET.get("format")
+    return fmt if fmt in exports.FORMATS else None
+
+
+def month_from_request(request: HttpRequest) -> tuple[MonthForm, dt.date]:
+    today = timezone.localdate()
+    form = MonthForm(request.GET or {"month": f"{today:%Y-%m}"})
+    month = form.cleaned_data["month"] if form.is_valid() else today
+    return form, month.replace(day=1)
+
+
+def error_messages(error: ValidationError) -> list[str]:
+    return error.messages

@@ -1,0 +1,104 @@
+"""The prescription worklist and dispensing a prescription."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from pharmacy import selectors
+from pharmacy.forms import (
+    DispenseForm,
+)
+from pharmacy.models import Prescription
+from pharmacy.services import ledger, prescriptions
+from pharmacy.views.common import PAGE_SIZE, error_messages, require_pharmacist
+from pharmacy.views.stock import district_stock
+
+WORKLIST_STATUSES = (
+    Prescription.Status.WAITING,
+    Prescription.Status.PARTLY,
+    Prescription.Status.DISPENSED,
+)
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_dinkes:  # type: ignore[union-attr]
+        return district_stock(request)
+    if not (request.user.is_facility_staff or request.user.is_superuser):  # type: ignore[union-attr]
+        raise PermissionDenied
+    status = request.GET.get("status", Prescription.Status.WAITING)
+    if status not in WORKLIST_STATUSES:
+        status = Prescription.Status.WAITING
+    page = Paginator(selectors.worklist(user=request.user, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    template = "pharmacy/home.html"
+    if request.htmx:  # type: ignore[attr-defined]
+        template += "#worklist"
+    statuses = [(s, Prescription.Status(s).label) for s in WORKLIST_STATUSES]
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": statuses,
+        "stores": selectors.stores_for_user(request.user),
+    }
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dispense(request: HttpRequest, pk: int) -> HttpResponse:
+    prescription = selectors.prescription_for_user(request.user, pk)
+    lines = list(prescription.lines.select_related("medicine"))
+    store = ledger.prb_store_for(prescription.facility_id)
+    owed_lines = [line for line in lines if line.owed_quantity > 0]
+    form = DispenseForm(request.POST or None, lines=owed_lines)
+    if request.method == "POST":
+        require_pharmacist(request.user)
+        if form.is_valid():
+            try:
+                result = prescriptions.stock_dispense(
+                    actor=request.user,
+                    prescription=prescription,
+                    store=store,
+                    dispensed_on=form.cleaned_data["dispensed_on"],
+                    quantities=form.quantities(),
+                )
+            except ValidationError as error:
+                form.add_error(None, error_messages(error))
+            else:
+                owed = sum(result.owed.values())
+                if owed:
+                    messages.warning(
+                        request,
+                        _("Partly dispensed: %(owed)s units still owed to the patient.")
+                        % {"owed": owed},
+                    )
+                else:
+                    messages.success(request, _("Dispensed in full."))
+                return redirect("pharmacy:dispense", pk=prescription.pk)
+    available = {
+        row.medicine.pk: row.usable_quantity for row in selectors.stock_levels(store=store)
+    }
+    context = {
+        "prescription": prescription,
+        "store": store,
+        "form": form,
+        "rows": [
+            {
+                "line": line,
+                "available": available.get(line.medicine_id, 0),
+                "field": form[f"quantity_{line.pk}"] if line.owed_quantity else None,
+            }
+            for line in lines
+        ],
+        "card_lines": selectors.prescription_card_lines(prescription),
+    }
+    return render(request, "pharmacy/dispense.html", context)

@@ -1,0 +1,307 @@
+"""A store's stock, its stock card and the movements a pharmacist records (receipt, transfer, return, write-off, opname, correction, destruction)."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from pharmacy import exports, selectors
+from pharmacy.forms import (
+    DestructionForm,
+    OpnameForm,
+    ReceiptForm,
+    ReturnForm,
+    ReverseForm,
+    TransferForm,
+    WriteOffForm,
+)
+from pharmacy.models import Destruction, Lot, Medicine, StockBalance, Store
+from pharmacy.services import destruction, movements
+from pharmacy.views.common import PAGE_SIZE, error_messages, export_format, require_pharmacist
+
+
+def district_stock(request: HttpRequest) -> HttpResponse:
+    """Dinkes: the regency's stock per puskesmas and medicine, aggregates only."""
+    regency = request.user.regency  # type: ignore[union-attr]
+    context = {
+        "regency": regency,
+        "levels": selectors.stock_levels_for_regency(regency),
+        "stock_outs": selectors.stock_outs_for_regency(regency),
+        "expiring": selectors.expiring_lots_for_regency(regency)[:50],
+    }
+    return render(request, "pharmacy/district.html", context)
+
+
+@login_required
+def stock(request: HttpRequest, pk: int) -> HttpResponse:
+    store = selectors.store_for_user(request.user, pk)
+    context = {
+        "store": store,
+        "rows": selectors.stock_levels(store=store),
+        "today": timezone.localdate(),
+    }
+    return render(request, "pharmacy/stock.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def receive(request: HttpRequest, pk: int) -> HttpResponse:
+    store = selectors.store_for_user(request.user, pk)
+    require_pharmacist(request.user)
+    form = ReceiptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            movements.stock_receive(
+                actor=request.user,
+                store=store,
+                received_on=data["received_on"],
+                source=data["source"],
+                supplier=data["supplier"],
+                reference=data["reference"],
+                lines=[
+                    movements.ReceiptLineInput(
+                        medicine=data["medicine"],
+                        batch=data["batch"],
+                        expiry_date=data["expiry_date"],
+                        quantity=data["quantity"],
+                    )
+                ],
+            )
+        except ValidationError as error:
+            form.add_error(None, error_messages(error))
+        else:
+            messages.success(request, _("Receipt recorded on the stock card."))
+            return redirect("pharmacy:stock", pk=store.pk)
+    return render(request, "pharmacy/receive.html", {"store": store, "form": form})
+
+
+@login_required
+def card(request: HttpRequest, pk: int, medicine_pk: int) -> HttpResponse:
+    store = selectors.store_for_user(request.user, pk)
+    medicine = get_object_or_404(Medicine, pk=medicine_pk)
+    lot = None
+    if request.GET.get("lot", "").isdigit():
+        lot = get_object_or_404(Lot, pk=int(request.GET["lot"]), medicine=medicine)
+    lines = selectors.stock_card(store=store, medicine=medicine, lot=lot)
+    fmt = export_format(request)
+    if fmt:
+        name = f"kartu-stok-{store.facility.kemenkes_code}-{medicine.pk}" + (
+            f"-{lot.batch}" if lot else ""
+        )
+        return exports.table_download(fmt=fmt, filename=name, table=exports.stock_card_table(lines))
+    context = {
+        "store": store,
+        "medicine": medicine,
+        "lot": lot,
+        "lines": lines,
+        "lots": Lot.objects.filter(medicine=medicine, card_lines__store=store).distinct(),
+        "reverse_form": ReverseForm(),
+    }
+    return render(request, "pharmacy/card.html", context)
+
+
+@login_required
+@require_POST
+def reverse_line(request: HttpRequest, pk: int) -> HttpResponse:
+    line = selectors.card_line_for_user(request.user, pk)
+    require_pharmacist(request.user)
+    form = ReverseForm(request.POST)
+    if form.is_valid():
+        try:
+            movements.stock_card_line_reverse(
+                actor=request.user, line=line, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            for message in error_messages(error):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The line was reversed by a correcting line."))
+    else:
+        messages.error(request, _("Give the reason for the correction."))
+    return redirect("pharmacy:card", pk=line.store_id, medicine_pk=line.medicine_id)
+
+
+def _lot_movement(
+    request: HttpRequest, pk: int, form_class: type, template: str, action: Any
+) -> HttpResponse:
+    store = selectors.store_for_user(request.user, pk)
+    require_pharmacist(request.user)
+    form = form_class(request.POST or None, store=store)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        lines = [movements.LotQuantity(lot=data["balance"].lot, quantity=data["quantity"])]
+        try:
+            action(store=store, data=data, lines=lines)
+        except ValidationError as error:
+            form.add_error(None, error_messages(error))
+        else:
+            messages.success(request, _("Recorded on the stock card."))
+            return redirect("pharmacy:stock", pk=store.pk)
+    return render(request, template, {"store": store, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(*, store: Store, data: dict, lines: list) -> None:
+        movements.stock_transfer(
+            actor=request.user,
+            source=store,
+            destination=data["destination"],
+            transferred_on=data["on"],
+            lines=lines,
+            reference=data["reference"],
+        )
+
+    return _lot_movement(request, pk, TransferForm, "pharmacy/transfer.html", action)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stock_return(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(*, store: Store, data: dict, lines: list) -> None:
+        movements.stock_return(
+            actor=request.user,
+            store=store,
+            returned_on=data["on"],
+            lines=lines,
+            supplier=data["supplier"],
+            reason=data["reason"],
+            reference=data["reference"],
+        )
+
+    return _lot_movement(request, pk, ReturnForm, "pharmacy/return.html", action)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def write_off(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(*, store: Store, data: dict, lines: list) -> None:
+        movements.stock_write_off(
+            actor=request.user,
+            store=store,
+            on=data["on"],
+            lines=lines,
+            kind=data["kind"],
+            note=data["note"],
+        )
+
+    return _lot_movement(request, pk, WriteOffForm, "pharmacy/write_off.html", action)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def opname(request: HttpRequest, pk: int) -> HttpResponse:
+    store = selectors.store_for_user(request.user, pk)
+    require_pharmacist(request.user)
+    balances = list(selectors.lot_balances(store=store))
+    form = OpnameForm(request.POST or None, balances=balances)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record = movements.stock_opname_record(
+                actor=request.user,
+                store=store,
+                counted_on=data["counted_on"],
+                reference=data["reference"],
+                counts=[
+                    movements.OpnameCountInput(
+                        lot=b.lot,
+                        counted_quantity=data[f"counted_{b.lot_id}"],
+                        reason=data[f"reason_{b.lot_id}"],
+                    )
+                    for b in balances
+                ],
+            )
+        except ValidationError as error:
+            form.add_error(None, error_messages(error))
+        else:
+            messages.success(
+                request, _("Stock count %(ref)s recorded.") % {"ref": record.reference}
+            )
+            return redirect("pharmacy:stock", pk=store.pk)
+    return render(request, "pharmacy/opname.html", {"store": store, "form": form})
+
+
+def _destroyable(user: Any) -> list[StockBalance]:
+    """Quarantined units and expired units still in a dispensing store."""
+    today = timezone.localdate()
+    stores = selectors.stores_for_user(user)
+    return [
+        b
+        for b in StockBalance.objects.filter(store__in=stores, quantity__gt=0)
+        .select_related("store", "lot", "medicine")
+        .order_by("lot__expiry_date", "medicine__name")
+        if b.store.kind == Store.Kind.QUARANTINE or b.lot.expiry_date <= today
+    ]
+
+
+@login_required
+def destruction_list(request: HttpRequest) -> HttpResponse:
+    if not (request.user.is_facility_staff or request.user.is_superuser):  # type: ignore[union-attr]
+        raise PermissionDenied
+    page = Paginator(
+        Destruction.objects.visible_to(request.user)
+        .select_related("facility")
+        .order_by("-destroyed_on", "-id"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    return render(request, "pharmacy/destruction_list.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def destruction_create(request: HttpRequest) -> HttpResponse:
+    require_pharmacist(request.user)
+    if not request.user.is_facility_staff:  # type: ignore[union-attr]
+        raise PermissionDenied
+    facility = request.user.facility  # type: ignore[union-attr]
+    balances = _destroyable(request.user)
+    form = DestructionForm(request.POST or None, balances=balances)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        today = timezone.localdate()
+        lines = [
+            destruction.DestructionLineInput(
+                store=b.store,
+                lot=b.lot,
+                quantity=data[f"destroy_{b.pk}"],
+                reason="expired" if b.lot.expiry_date <= today else "damaged",
+            )
+            for b in balances
+            if data.get(f"destroy_{b.pk}")
+        ]
+        try:
+            record = destruction.destruction_create(
+                actor=request.user,
+                facility=facility,
+                destroyed_on=data["destroyed_on"],
+                method=data["method"],
+                place=data["place"],
+                witnesses=data["witnesses"],
+                note=data["note"],
+                lines=lines,
+            )
+        except ValidationError as error:
+            form.add_error(None, error_messages(error))
+        else:
+            messages.success(
+                request, _("Destruction report %(number)s recorded.") % {"number": record.number}
+            )
+            return redirect("pharmacy:destruction_detail", pk=record.pk)
+    return render(request, "pharmacy/destruction_form.html", {"form": form})
+
+
+@login_required
+def destruction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = selectors.destruction_for_user(request.user, pk)
+    lines = record.lines.select_related("lot__medicine", "store")
+    return render(request, "pharmacy/destruction_detail.html", {"record": record, "lines": lines})

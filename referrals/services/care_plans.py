@@ -1,0 +1,121 @@
+"""Care plans: created on acceptance, edited, and their monitoring and self-management items."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from referrals import kmk
+from referrals.models import (
+    CarePlan,
+    ControlVisit,
+    MonitoringItem,
+    PrbCase,
+    SelfManagementItem,
+)
+from referrals.services.engine import local_today
+
+
+def care_plan_create(*, actor: Any, case: PrbCase, start: dt.date, interval: int) -> CarePlan:
+    plan = CarePlan(
+        case=case,
+        started_on=start,
+        control_interval_days=interval,
+        targets=kmk.TARGETS[case.program],
+        created_by=actor,
+    )
+    plan.full_clean()
+    plan.save()
+    MonitoringItem.objects.bulk_create(
+        MonitoringItem(
+            care_plan=plan,
+            code=item.code,
+            label=item.label,
+            clause=item.clause,
+            due_on=item.due_on,
+            facts=list(item.facts),
+        )
+        for item in kmk.monitoring_schedule(case.program, start)
+    )
+    clause = kmk.self_management_clause(case.program)
+    SelfManagementItem.objects.bulk_create(
+        SelfManagementItem(care_plan=plan, code=code, text=text, clause=f"{clause}.{index}")
+        for index, (code, text) in enumerate(kmk.SELF_MANAGEMENT[case.program], start=1)
+    )
+    return plan
+
+
+def care_plan_update(
+    *, actor: Any, plan: CarePlan, place: str, control_interval_days: int, targets: str
+) -> CarePlan:
+    """Where and how often the patient is controlled, and the agreed targets (BAB III.A.1–2).
+
+    The next control date follows a shorter interval at once; a longer one applies
+    from the next visit, so nobody's appointment slips silently.
+    """
+    plan.place = place
+    plan.control_interval_days = control_interval_days
+    plan.targets = targets.strip()
+    with transaction.atomic():
+        plan.full_clean()
+        plan.save(update_fields=["place", "control_interval_days", "targets"])
+        case = plan.case
+        last_visit = case.visits.order_by("-visit_date", "-id").first()
+        anchor = last_visit.visit_date if last_visit else case.enrolled_on
+        sooner = anchor + dt.timedelta(days=control_interval_days)
+        if case.in_care and case.next_control_date and sooner < case.next_control_date:
+            case.next_control_date = sooner
+            case.save(update_fields=["next_control_date", "updated_at"])
+    return plan
+
+
+def monitoring_mark_done(case: PrbCase, visit: ControlVisit) -> None:
+    plan = case.care_plans.order_by("-started_on", "-id").first()
+    if plan is None:
+        return
+    recorded = set(visit.facts)
+    if visit.weight_kg is not None:
+        recorded.add("weight_bmi")
+    due = plan.monitoring.filter(
+        done_on__isnull=True, due_on__lte=visit.visit_date + dt.timedelta(days=15)
+    ).order_by("due_on", "id")
+    done_codes: set[str] = set()
+    for item in due:
+        if item.code in done_codes:
+            continue
+        if recorded & set(item.facts) or (item.code == "weight_bmi" and "weight_bmi" in recorded):
+            item.done_on = visit.visit_date
+            item.done_visit = visit
+            item.save(update_fields=["done_on", "done_visit"])
+            done_codes.add(item.code)
+
+
+# ---------------------------------------------------------------- care plan and readiness
+
+
+def monitoring_item_complete(
+    *, actor: Any, item: MonitoringItem, done_on: dt.date | None = None
+) -> MonitoringItem:
+    done_on = done_on or local_today()
+    if done_on > local_today():
+        raise ValidationError({"done_on": [_("The date cannot be in the future.")]})
+    item.done_on = done_on
+    with transaction.atomic():
+        item.full_clean()
+        item.save(update_fields=["done_on"])
+    return item
+
+
+def self_management_tick(
+    *, actor: Any, item: SelfManagementItem, taught: bool
+) -> SelfManagementItem:
+    item.taught_on = local_today() if taught else None
+    item.taught_by = actor if taught else None
+    with transaction.atomic():
+        item.full_clean()
+        item.save(update_fields=["taught_on", "taught_by"])
+    return item

@@ -1,0 +1,59 @@
+"""A case's status and its assigned pustu."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from facilities.models import Facility
+from patients.services import patient_update
+from referrals.models import (
+    PrbCase,
+)
+from referrals.services.engine import local_today
+
+# Statuses a user may set by hand; re-referral and return from hospital have their own services.
+MANUAL_TRANSITIONS: dict[str, set[str]] = {
+    PrbCase.Status.ACTIVE: {"pindah", "meninggal", "putus_berobat", "selesai"},
+    PrbCase.Status.BACK_FROM_HOSPITAL: {"pindah", "meninggal", "putus_berobat", "selesai"},
+    PrbCase.Status.RE_REFERRED: {"pindah", "meninggal", "selesai"},
+    PrbCase.Status.DROPPED_OUT: {"aktif", "pindah", "meninggal", "selesai"},
+}
+
+
+def case_status_change(
+    *, actor: Any, case: PrbCase, status: str, note: str = "", on: dt.date | None = None
+) -> PrbCase:
+    allowed = MANUAL_TRANSITIONS.get(case.status, set())
+    if status not in allowed:
+        raise ValidationError(
+            {
+                "status": [
+                    _("A case with status %(current)s cannot be set to %(new)s here.")
+                    % {
+                        "current": case.get_status_display(),
+                        "new": dict(PrbCase.Status.choices).get(status, status),
+                    }
+                ]
+            }
+        )
+    case.status = status
+    case.status_note = note.strip()
+    case.status_changed_on = on or local_today()
+    with transaction.atomic():
+        case.full_clean()
+        case.save(update_fields=["status", "status_note", "status_changed_on", "updated_at"])
+    return case
+
+
+# ---------------------------------------------------------------- Pustu, home visits, contacts
+
+
+def case_assign_pustu(*, actor: Any, case: PrbCase, pustu: Facility | None) -> PrbCase:
+    """Share the patient with the Pustu where they live (BAB III.A, Pustu 1)."""
+    patient_update(actor=actor, patient=case.patient, pustu=pustu)
+    return case

@@ -1,0 +1,127 @@
+"""The adapter to the criteria engine (``eligibility.rules``): back-referral and re-referral evaluation, and the facts PRB derives for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from eligibility.rules import RequestError, evaluate
+from pharmacy.models import Medicine
+from referrals import kmk
+from referrals.models import (
+    PrbCase,
+)
+
+
+def local_today() -> dt.date:
+    return timezone.localdate()
+
+
+# ---------------------------------------------------------------- criteria engine
+
+
+def _engine(request: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return evaluate(request)
+    except RequestError as exc:
+        raise ValidationError(exc.errors) from exc
+
+
+def back_referral_evaluate(
+    *,
+    program: str,
+    sex: str | None,
+    birth_date: dt.date | None,
+    general: dict[str, Any],
+    facts: dict[str, Any],
+    as_of: dt.date | None = None,
+) -> dict[str, Any]:
+    """The engine's back-referral verdict (BAB II.B and Diktum KEEMPAT)."""
+    patient = {}
+    if sex:
+        patient["sex"] = sex
+    if birth_date:
+        patient["birth_date"] = birth_date.isoformat()
+    return _engine(
+        {
+            "mode": "back_referral",
+            "program": program,
+            "as_of": (as_of or local_today()).isoformat(),
+            "patient": patient,
+            "general": general,
+            "facts": facts,
+        }
+    )
+
+
+def _window_visits(case: PrbCase, as_of: dt.date, *, exclude: int | None = None) -> list[dict]:
+    start = max(kmk.add_months(as_of, -3), case.baseline_on)
+    visits = case.visits.filter(visit_date__gte=start, visit_date__lte=as_of)
+    if exclude:
+        visits = visits.exclude(pk=exclude)
+    return [
+        {"date": visit.visit_date.isoformat(), "facts": visit.facts}
+        for visit in visits.order_by("visit_date", "id")
+    ]
+
+
+def re_referral_evaluate(
+    *, case: PrbCase, as_of: dt.date, new_visit: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The re-referral criteria (III.B.x.d) over the case's last three months of visits."""
+    visits = _window_visits(case, as_of)
+    if new_visit is not None:
+        visits.append(new_visit)
+    return _engine(
+        {
+            "mode": "re_referral",
+            "program": case.program,
+            "as_of": as_of.isoformat(),
+            "patient": {
+                "sex": case.patient.sex,
+                "birth_date": case.patient.birth_date.isoformat(),
+            },
+            "baseline": case.baseline_facts,
+            "visits": visits,
+        }
+    )
+
+
+def anti_seizure_ids(case: PrbCase) -> set[int]:
+    ids = [entry["medicine"] for entry in case.current_regimen]
+    return set(
+        Medicine.objects.filter(pk__in=ids, rule_group=Medicine.RuleGroup.ANTI_SEIZURE).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def case_medicines_unavailable(case: PrbCase) -> bool | None:
+    """Hook for the "medicines not available" re-referral criterion (III.B.x.d).
+
+    True when any medicine of the case's current regimen cannot be given for a
+    whole month from the puskesmas's dispensing PRB stores (usable, unexpired
+    units below the monthly quantity), read through ``pharmacy.selectors.
+    stock_levels``. Where the puskesmas keeps no PRB store in the system yet,
+    the fact the doctor entered at the latest visit decides (None = unknown).
+    """
+    from pharmacy.models import Store
+    from pharmacy.selectors import stock_levels
+
+    stores = list(Store.objects.filter(facility_id=case.facility_id, kind__in=Store.DISPENSING))
+    if stores and case.current_regimen:
+        usable: dict[int, int] = {}
+        for store in stores:
+            for row in stock_levels(store=store):
+                usable[row.medicine.pk] = usable.get(row.medicine.pk, 0) + row.usable_quantity
+        return any(
+            usable.get(entry["medicine"], 0) < entry.get("quantity", 1)
+            for entry in case.current_regimen
+        )
+    latest = case.visits.order_by("-visit_date", "-id").values_list("facts", flat=True).first()
+    if latest is None:
+        return None
+    return latest.get("medicines_unavailable")

@@ -1,0 +1,373 @@
+"""Back-referral letters (SRB): receive, return and accept (KMK BAB III.A).
+
+Errors are ``ValidationError`` dicts. Keys are the input's field names
+("srb_number", "nik", "visit_date", "lines") or, for the criteria engine's
+request checks, the engine's own paths ("facts.hba1c_percent"), which the
+forms map onto their fields and the API returns as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from facilities.models import Facility
+from patients.models import Patient
+from patients.services import patient_create
+from pharmacy.models import Medicine
+from referrals import kmk
+from referrals.models import (
+    BackReferralLetter,
+    LetterMedicine,
+    PrbCase,
+    ReReferral,
+)
+from referrals.services.care_plans import care_plan_create
+from referrals.services.engine import back_referral_evaluate, local_today
+
+# ---------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class PatientInput:
+    nik: str
+    bpjs_number: str
+    name: str
+    sex: str
+    birth_date: dt.date
+    address: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class LetterMedicineInput:
+    medicine: Medicine
+    signa: str
+    quantity_per_month: int
+    strength: str = ""
+
+
+# ---------------------------------------------------------------- letters
+
+
+def _patient_for_letter(*, actor: Any, facility: Facility, data: PatientInput) -> Patient:
+    """Find the patient by NIK or BPJS number, or register them: never a duplicate."""
+    by_nik = Patient.objects.filter(nik=data.nik).first()
+    by_bpjs = Patient.objects.filter(bpjs_number=data.bpjs_number).first()
+    if by_nik and by_bpjs and by_nik.pk != by_bpjs.pk:
+        raise ValidationError(
+            {"bpjs_number": [_("This BPJS number belongs to a different patient than the NIK.")]}
+        )
+    patient = by_nik or by_bpjs
+    if patient is None:
+        return patient_create(actor=actor, fktp=facility, **asdict(data))
+    if patient.fktp_id != facility.pk:
+        raise ValidationError(
+            {
+                "nik": [
+                    _(
+                        "This patient is registered at another FKTP; the registration must be "
+                        "moved before the referral can be received here."
+                    )
+                ]
+            }
+        )
+    if patient.nik != data.nik:
+        raise ValidationError(
+            {"nik": [_("The patient with this BPJS number has a different NIK.")]}
+        )
+    if patient.bpjs_number != data.bpjs_number:
+        raise ValidationError(
+            {"bpjs_number": [_("The patient with this NIK has a different BPJS number.")]}
+        )
+    return patient
+
+
+def letter_fingerprint(**content: Any) -> str:
+    """A stable hash of a letter's content, to recognise the same SRB sent twice."""
+
+    def default(value: Any) -> Any:
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.isoformat()
+        if isinstance(value, Medicine):
+            return value.pk
+        if isinstance(value, Facility):
+            return value.pk
+        raise TypeError(type(value))
+
+    text = json.dumps(content, sort_keys=True, default=default, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def letter_receive(
+    *,
+    actor: Any,
+    facility: Facility,
+    hospital: Facility,
+    dpjp_name: str,
+    srb_number: str,
+    letter_date: dt.date,
+    patient: PatientInput,
+    program: str,
+    icd10: str,
+    sep_number: str = "",
+    comorbidities: Sequence[dict[str, Any]] = (),
+    attestations: dict[str, bool] | None = None,
+    clinical_resume: str = "",
+    management_plan: str = "",
+    next_hospital_review: dt.date | None = None,
+    facts: dict[str, Any] | None = None,
+    medicines: Sequence[LetterMedicineInput] = (),
+    source: str = BackReferralLetter.Source.FORM,
+) -> BackReferralLetter:
+    """Record a back-referral letter with its criteria evaluation; patient found or registered.
+
+    All or nothing: a bad NIK, a fact out of range or a duplicate SRB number
+    leaves no patient, letter or medicine line behind.
+    """
+    facts = dict(facts or {})
+    general: dict[str, Any] = {k: v for k, v in (attestations or {}).items() if v is not None}
+    general["comorbidities"] = [dict(item) for item in comorbidities]
+    errors: dict[str, list[str]] = {}
+    if letter_date > local_today():
+        errors["letter_date"] = [_("The letter date cannot be in the future.")]
+    if next_hospital_review and next_hospital_review < letter_date:
+        errors["next_hospital_review"] = [_("The hospital review must be after the letter date.")]
+    if BackReferralLetter.objects.filter(srb_number=srb_number).exists():
+        errors["srb_number"] = [_("A back-referral letter with this SRB number already exists.")]
+    for line in medicines:
+        if program not in line.medicine.programs and line.medicine.programs:
+            errors.setdefault("medicines", []).append(
+                _("%(medicine)s is not in the formulary for this programme.")
+                % {"medicine": line.medicine}
+            )
+    try:
+        evaluation = back_referral_evaluate(
+            program=program,
+            sex=patient.sex,
+            birth_date=patient.birth_date,
+            general=general,
+            facts=facts,
+        )
+    except ValidationError as exc:
+        evaluation = {}
+        for key, messages in exc.message_dict.items():
+            errors.setdefault(key, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    fingerprint = letter_fingerprint(
+        facility=facility,
+        hospital=hospital,
+        srb_number=srb_number,
+        sep_number=sep_number,
+        letter_date=letter_date,
+        nik=patient.nik,
+        bpjs_number=patient.bpjs_number,
+        program=program,
+        icd10=icd10,
+        general=general,
+        facts=facts,
+        medicines=sorted(
+            [line.medicine.pk, line.signa, line.quantity_per_month, line.strength]
+            for line in medicines
+        ),
+    )
+    with transaction.atomic():
+        found = _patient_for_letter(actor=actor, facility=facility, data=patient)
+        letter = BackReferralLetter(
+            facility=facility,
+            hospital=hospital,
+            dpjp_name=dpjp_name.strip(),
+            srb_number=srb_number.strip(),
+            sep_number=sep_number.strip(),
+            letter_date=letter_date,
+            patient=found,
+            program=program,
+            icd10=icd10.strip().upper(),
+            comorbidities=general["comorbidities"],
+            clinical_resume=clinical_resume,
+            management_plan=management_plan,
+            next_hospital_review=next_hospital_review,
+            facts=facts,
+            general=general,
+            evaluation=evaluation,
+            outcome=evaluation["outcome"],
+            source=source,
+            fingerprint=fingerprint,
+            received_by=actor,
+        )
+        letter.full_clean()
+        try:
+            with transaction.atomic():
+                letter.save()
+        except IntegrityError as exc:  # a concurrent request took the SRB number
+            raise ValidationError(
+                {"srb_number": [_("A back-referral letter with this SRB number already exists.")]}
+            ) from exc
+        letter_lines = [
+            LetterMedicine(
+                letter=letter,
+                medicine=line.medicine,
+                strength=line.strength or line.medicine.strength,
+                signa=line.signa,
+                quantity_per_month=line.quantity_per_month,
+            )
+            for line in medicines
+        ]
+        for letter_line in letter_lines:
+            letter_line.full_clean(exclude=["letter"])
+        LetterMedicine.objects.bulk_create(letter_lines)
+    return letter
+
+
+def letter_receive_idempotent(**kwargs: Any) -> tuple[BackReferralLetter, bool]:
+    """``letter_receive`` for hospital systems: the same SRB sent again returns the first letter.
+
+    Returns ``(letter, created)``. The same SRB number with different content is an error.
+    """
+    existing = BackReferralLetter.objects.filter(srb_number=kwargs["srb_number"]).first()
+    if existing is None:
+        return letter_receive(**kwargs), True
+    patient: PatientInput = kwargs["patient"]
+    general = {k: v for k, v in (kwargs.get("attestations") or {}).items() if v is not None}
+    general["comorbidities"] = [dict(item) for item in kwargs.get("comorbidities", ())]
+    same = existing.fingerprint == letter_fingerprint(
+        facility=kwargs["facility"],
+        hospital=kwargs["hospital"],
+        srb_number=kwargs["srb_number"],
+        sep_number=kwargs.get("sep_number", ""),
+        letter_date=kwargs["letter_date"],
+        nik=patient.nik,
+        bpjs_number=patient.bpjs_number,
+        program=kwargs["program"],
+        icd10=kwargs["icd10"],
+        general=general,
+        facts=dict(kwargs.get("facts") or {}),
+        medicines=sorted(
+            [line.medicine.pk, line.signa, line.quantity_per_month, line.strength]
+            for line in kwargs.get("medicines", ())
+        ),
+    )
+    if not same:
+        raise ValidationError(
+            {
+                "srb_number": [
+                    _("A different back-referral letter with this SRB number was already received.")
+                ]
+            }
+        )
+    return existing, False
+
+
+def letter_return(*, actor: Any, letter: BackReferralLetter, reasons: str) -> BackReferralLetter:
+    """Send the referral back to the hospital with the reasons (KMK II.A)."""
+    if letter.status != BackReferralLetter.Status.RECEIVED:
+        raise ValidationError(_("This letter has already been decided."))
+    if not reasons.strip():
+        raise ValidationError({"return_reasons": [_("Give the reasons for returning.")]})
+    letter.status = BackReferralLetter.Status.RETURNED
+    letter.return_reasons = reasons.strip()
+    letter.decided_by = actor
+    letter.decided_at = timezone.now()
+    with transaction.atomic():
+        letter.full_clean()
+        letter.save(update_fields=["status", "return_reasons", "decided_by", "decided_at"])
+    return letter
+
+
+def _regimen_from_letter(letter: BackReferralLetter) -> list[dict[str, Any]]:
+    return [
+        {
+            "medicine": line.medicine_id,
+            "name": str(line.medicine),
+            "strength": line.strength,
+            "signa": line.signa,
+            "quantity": line.quantity_per_month,
+        }
+        for line in letter.medicines.select_related("medicine")
+    ]
+
+
+def letter_accept(
+    *,
+    actor: Any,
+    letter: BackReferralLetter,
+    override_reason: str = "",
+    control_interval_days: int = kmk.CONTROL_INTERVAL_DAYS,
+    on: dt.date | None = None,
+) -> PrbCase:
+    """Enrol the patient: a PRB case, its care plan and the first control date.
+
+    A referral that is not eligible or incomplete is accepted only with the
+    doctor's override reason, kept on the letter and the case. A letter for a
+    patient re-referred in the same programme resumes that case with the new
+    letter's facts as baseline (status "kembali dari RS").
+    """
+    on = on or local_today()
+    if letter.status != BackReferralLetter.Status.RECEIVED:
+        raise ValidationError(_("This letter has already been decided."))
+    override_reason = override_reason.strip()
+    if letter.outcome != BackReferralLetter.Outcome.ELIGIBLE and not override_reason:
+        raise ValidationError(
+            {
+                "override_reason": [
+                    _("The referral is %(outcome)s: accepting it needs a reason.")
+                    % {"outcome": letter.get_outcome_display().lower()}
+                ]
+            }
+        )
+    minimum = kmk.SHORTEST_INTERVAL_DAYS.get(letter.program, kmk.CONTROL_INTERVAL_DAYS)
+    if not minimum <= control_interval_days <= 31:
+        raise ValidationError(
+            {
+                "control_interval_days": [
+                    _("The control interval must be between %(low)s and 31 days.")
+                    % {"low": minimum}
+                ]
+            }
+        )
+    with transaction.atomic():
+        open_case = (
+            PrbCase.objects.select_for_update()
+            .filter(patient=letter.patient, program=letter.program)
+            .open()
+            .first()
+        )
+        if open_case and open_case.status != PrbCase.Status.RE_REFERRED:
+            raise ValidationError(_("The patient already has an open PRB case for this programme."))
+        case = open_case or PrbCase(
+            patient=letter.patient, program=letter.program, facility=letter.facility, enrolled_on=on
+        )
+        case.status = PrbCase.Status.BACK_FROM_HOSPITAL if open_case else PrbCase.Status.ACTIVE
+        case.status_changed_on = on
+        case.baseline_facts = letter.facts
+        case.baseline_on = on
+        case.current_regimen = _regimen_from_letter(letter)
+        case.next_control_date = on + dt.timedelta(days=control_interval_days)
+        case.next_hospital_review = letter.next_hospital_review
+        if override_reason:
+            case.override_reason = override_reason
+        case.full_clean()
+        case.save()
+        if open_case:
+            ReReferral.objects.filter(case=case, returned_on__isnull=True).update(
+                returned_on=on, return_letter=letter
+            )
+        care_plan_create(actor=actor, case=case, start=on, interval=control_interval_days)
+        letter.status = BackReferralLetter.Status.ACCEPTED
+        letter.override_reason = override_reason
+        letter.case = case
+        letter.decided_by = actor
+        letter.decided_at = timezone.now()
+        letter.full_clean()
+        letter.save(update_fields=["status", "override_reason", "case", "decided_by", "decided_at"])
+    return case

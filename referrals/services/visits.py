@@ -1,0 +1,377 @@
+"""Control visits, the visit prescription rules, home visits, contact attempts and re-referrals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from facilities.models import Facility
+from pharmacy.models import Medicine
+from pharmacy.services.prescriptions import PrescriptionLineInput, prescription_create
+from referrals import kmk
+from referrals.models import (
+    ContactAttempt,
+    ControlVisit,
+    HomeVisit,
+    PrbCase,
+    ReReferral,
+)
+from referrals.services.care_plans import monitoring_mark_done
+from referrals.services.engine import (
+    anti_seizure_ids,
+    case_medicines_unavailable,
+    local_today,
+    re_referral_evaluate,
+)
+
+# KMK II.B.1.a and III.B.1.d.3: basal insulin at primary care stays at or below 20 units a day.
+BASAL_INSULIN_MAX_UNITS = 20
+
+
+@dataclass(frozen=True)
+class VisitLineInput:
+    medicine: Medicine
+    quantity: int
+    signa: str
+    daily_dose: float | None = None  # units/day, required for basal insulin
+
+
+# ---------------------------------------------------------------- control visits
+
+
+def _signa_key(signa: str) -> str:
+    return "".join(signa.lower().split())
+
+
+def prescription_rules_check(
+    *,
+    case: PrbCase,
+    lines: Sequence[VisitLineInput],
+    facts: dict[str, Any],
+    dpjp_approval: str = "",
+) -> tuple[list[str], list[str]]:
+    """The KMK's limits on a month's prescription at FKTP: (errors, warnings).
+
+    - Anti-seizure medicines: no change of dose or form at FKTP without the
+      hospital doctor (III.B.6.a.3.a); a change is a different medicine row
+      (strength/form), a different signa, a new one or one left out.
+    - Basal insulin: at most 20 units a day at primary care (II.B.1.a, III.B.1.d.3).
+    """
+    errors: list[str] = []
+    warnings: list[str] = []
+    anti_seizure = anti_seizure_ids(case)
+    current = {
+        entry["medicine"]: _signa_key(entry.get("signa", ""))
+        for entry in case.current_regimen
+        if entry["medicine"] in anti_seizure
+    }
+    prescribed = {
+        line.medicine.pk: _signa_key(line.signa)
+        for line in lines
+        if line.medicine.rule_group == Medicine.RuleGroup.ANTI_SEIZURE
+    }
+    if lines and current != prescribed:
+        names = {entry["medicine"]: entry["name"] for entry in case.current_regimen}
+        names.update({line.medicine.pk: str(line.medicine) for line in lines})
+        changed = sorted(
+            names[pk]
+            for pk in set(current) | set(prescribed)
+            if current.get(pk) != prescribed.get(pk)
+        )
+        if dpjp_approval.strip():
+            warnings.append(
+                _("Anti-seizure medicine changed with the DPJP's agreement: %(who)s.")
+                % {"who": dpjp_approval.strip()}
+            )
+        else:
+            errors.append(
+                _(
+                    "Anti-seizure medicine %(medicines)s: the dose or form may not be changed "
+                    "at the puskesmas without the hospital doctor (DPJP) (KMK III.B.6.a.3.a). "
+                    "Prescribe the current regimen or re-refer (III.B.6.d.3)."
+                )
+                % {"medicines": ", ".join(changed)}
+            )
+    for line in lines:
+        if line.medicine.rule_group != Medicine.RuleGroup.BASAL_INSULIN:
+            continue
+        dose = line.daily_dose
+        if dose is None:
+            dose = facts.get("basal_insulin_units_per_day")
+        if dose is None:
+            errors.append(
+                _("%(medicine)s: enter the daily dose in units (KMK II.B.1.a).")
+                % {"medicine": line.medicine}
+            )
+        elif dose > BASAL_INSULIN_MAX_UNITS:
+            errors.append(
+                _(
+                    "%(medicine)s: %(dose)s units/day is above the 20 units/day allowed at "
+                    "primary care (KMK II.B.1.a, III.B.1.d.3); re-refer the patient to the "
+                    "hospital."
+                )
+                % {"medicine": line.medicine, "dose": f"{dose:g}"}
+            )
+        elif dose == BASAL_INSULIN_MAX_UNITS:
+            warnings.append(
+                _(
+                    "%(medicine)s: 20 units/day is the most primary care may give (KMK "
+                    "III.B.1.d.3); any increase means re-referral."
+                )
+                % {"medicine": line.medicine}
+            )
+    return errors, warnings
+
+
+def visit_record(
+    *,
+    actor: Any,
+    case: PrbCase,
+    visit_date: dt.date,
+    adherence: str,
+    facts: dict[str, Any] | None = None,
+    next_control_date: dt.date | None = None,
+    weight_kg: Any = None,
+    height_cm: Any = None,
+    symptoms: str = "",
+    side_effects: str = "",
+    lines: Sequence[VisitLineInput] = (),
+    dpjp_approval: str = "",
+) -> ControlVisit:
+    """Record a control visit, its prescription and the re-referral verdict at once.
+
+    The prescription becomes the pharmacy's dispensing request; the KMK limits
+    and the formulary maximum are checked first, and nothing is saved if any
+    check fails.
+    """
+    facts = dict(facts or {})
+    errors: dict[str, list[str]] = {}
+    if not case.in_care:
+        raise ValidationError(
+            _("Control visits are recorded only for cases in care (status %(status)s).")
+            % {"status": case.get_status_display()}
+        )
+    if visit_date > local_today():
+        errors["visit_date"] = [_("The visit date cannot be in the future.")]
+    elif visit_date < case.baseline_on:
+        errors["visit_date"] = [_("The visit date cannot be before the enrolment.")]
+    plan = case.care_plans.order_by("-started_on", "-id").first()
+    interval = plan.control_interval_days if plan else kmk.CONTROL_INTERVAL_DAYS
+    next_control_date = next_control_date or visit_date + dt.timedelta(days=interval)
+    if next_control_date <= visit_date:
+        errors["next_control_date"] = [_("The next control must be after the visit.")]
+    if "medicines_unavailable" not in facts and case_medicines_unavailable(case):
+        facts["medicines_unavailable"] = True
+    rule_errors, warnings = prescription_rules_check(
+        case=case, lines=lines, facts=facts, dpjp_approval=dpjp_approval
+    )
+    if rule_errors:
+        errors["lines"] = rule_errors
+    evaluation: dict[str, Any] = {}
+    if "visit_date" not in errors:
+        try:
+            evaluation = re_referral_evaluate(
+                case=case,
+                as_of=visit_date,
+                new_visit={"date": visit_date.isoformat(), "facts": facts},
+            )
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                errors.setdefault(key, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        prescription = None
+        if lines:
+            prescription = prescription_create(
+                actor=actor,
+                patient=case.patient,
+                prescribed_on=visit_date,
+                lines=[
+                    PrescriptionLineInput(line.medicine, line.quantity, line.signa)
+                    for line in lines
+                ],
+                reference=f"PRB {case.pk}",
+            )
+        visit = ControlVisit(
+            case=case,
+            visit_date=visit_date,
+            facts=facts,
+            weight_kg=weight_kg,
+            height_cm=height_cm,
+            symptoms=symptoms,
+            adherence=adherence,
+            side_effects=side_effects,
+            prescription=prescription,
+            dpjp_approval=dpjp_approval.strip(),
+            warnings=warnings,
+            next_control_date=next_control_date,
+            evaluation=evaluation,
+            outcome=evaluation["outcome"],
+            recorded_by=actor,
+        )
+        visit.full_clean()
+        visit.save()
+        update = ["updated_at"]
+        later = case.visits.filter(visit_date__gt=visit_date).exists()
+        if not later:  # a late entry of an older visit does not move the schedule
+            case.next_control_date = next_control_date
+            update.append("next_control_date")
+        if case.status == PrbCase.Status.BACK_FROM_HOSPITAL:
+            case.status = PrbCase.Status.ACTIVE
+            case.status_changed_on = visit_date
+            update += ["status", "status_changed_on"]
+        if lines:
+            case.current_regimen = [
+                {
+                    "medicine": line.medicine.pk,
+                    "name": str(line.medicine),
+                    "strength": line.medicine.strength,
+                    "signa": line.signa,
+                    "quantity": line.quantity,
+                }
+                for line in lines
+            ]
+            update.append("current_regimen")
+        case.save(update_fields=update)
+        monitoring_mark_done(case, visit)
+    return visit
+
+
+# ---------------------------------------------------------------- re-referral and status
+
+
+def _rereferral_clause_ids(program: str) -> set[str]:
+    from eligibility.rules import criteria_catalogue
+
+    return {
+        clause["id"]
+        for clause in criteria_catalogue()
+        if clause["mode"] == "re_referral" and clause["program"] == program
+    }
+
+
+def rereferral_create(
+    *,
+    actor: Any,
+    case: PrbCase,
+    hospital: Facility,
+    referred_on: dt.date,
+    clause_ids: Sequence[str] = (),
+    doctor_reason: str = "",
+    visit: ControlVisit | None = None,
+) -> ReReferral:
+    """Rujuk ulang: from triggered criteria and/or the doctor's reason; the case follows."""
+    errors: dict[str, list[str]] = {}
+    if not case.in_care:
+        raise ValidationError(
+            _("Only a case in care can be re-referred (status %(status)s).")
+            % {"status": case.get_status_display()}
+        )
+    if hospital.kind != Facility.Kind.RUMAH_SAKIT:
+        errors["hospital"] = [_("The destination must be a hospital (FKRTL).")]
+    if referred_on > local_today():
+        errors["referred_on"] = [_("The referral date cannot be in the future.")]
+    unknown = set(clause_ids) - _rereferral_clause_ids(case.program)
+    if unknown:
+        errors["clause_ids"] = [
+            _("Not a re-referral criterion of this programme: %(ids)s")
+            % {"ids": ", ".join(sorted(unknown))}
+        ]
+    if not clause_ids and not doctor_reason.strip():
+        errors["doctor_reason"] = [_("Choose a triggered criterion or give the doctor's reason.")]
+    if errors:
+        raise ValidationError(errors)
+    source_visit = visit or case.visits.order_by("-visit_date", "-id").first()
+    with transaction.atomic():
+        case = PrbCase.objects.select_for_update().get(pk=case.pk)
+        year_count = ReReferral.objects.filter(
+            case__facility=case.facility, referred_on__year=referred_on.year
+        ).count()
+        referral = ReReferral(
+            case=case,
+            hospital=hospital,
+            referred_on=referred_on,
+            letter_number=(
+                f"RU/{case.facility.kemenkes_code}/{referred_on.year}/{year_count + 1:04d}"
+            ),
+            clause_ids=list(clause_ids),
+            doctor_reason=doctor_reason.strip(),
+            visit=source_visit,
+            evaluation=source_visit.evaluation if source_visit else {},
+            created_by=actor,
+        )
+        referral.full_clean()
+        referral.save()
+        case.status = PrbCase.Status.RE_REFERRED
+        case.status_changed_on = referred_on
+        case.save(update_fields=["status", "status_changed_on", "updated_at"])
+    return referral
+
+
+def home_visit_record(
+    *,
+    actor: Any,
+    case: PrbCase,
+    visited_on: dt.date,
+    visitor_role: str,
+    visitor_name: str,
+    findings: str,
+    follow_up: str = "",
+) -> HomeVisit:
+    if visited_on > local_today():
+        raise ValidationError({"visited_on": [_("The visit date cannot be in the future.")]})
+    visit = HomeVisit(
+        case=case,
+        visited_on=visited_on,
+        visitor_role=visitor_role,
+        visitor_name=visitor_name.strip(),
+        findings=findings.strip(),
+        follow_up=follow_up.strip(),
+        recorded_by=actor,
+    )
+    with transaction.atomic():
+        visit.full_clean()
+        visit.save()
+    return visit
+
+
+def contact_attempt_record(
+    *,
+    actor: Any,
+    case: PrbCase,
+    channel: str,
+    outcome: str,
+    agreed_date: dt.date | None = None,
+    note: str = "",
+    attempted_at: dt.datetime | None = None,
+) -> ContactAttempt:
+    """Record a reminder call; "agreed" moves the case's next control to the agreed date."""
+    if outcome == ContactAttempt.Outcome.AGREED:
+        if agreed_date is None:
+            raise ValidationError({"agreed_date": [_("Enter the agreed control date.")]})
+        if agreed_date < local_today():
+            raise ValidationError({"agreed_date": [_("The agreed date cannot be in the past.")]})
+    attempt = ContactAttempt(
+        case=case,
+        attempted_at=attempted_at or timezone.now(),
+        channel=channel,
+        outcome=outcome,
+        agreed_date=agreed_date if outcome == ContactAttempt.Outcome.AGREED else None,
+        note=note.strip(),
+        by=actor,
+    )
+    with transaction.atomic():
+        attempt.full_clean()
+        attempt.save()
+        if attempt.agreed_date:
+            case.next_control_date = attempt.agreed_date
+            case.save(update_fields=["next_control_date", "updated_at"])
+    return attempt

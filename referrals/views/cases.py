@@ -1,0 +1,193 @@
+"""PRB cases: lists, the case page, its status, pustu, care plan and the patient's timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from patients.selectors import patient_for_user
+from patients.services import patient_record_access
+from referrals import forms, selectors
+from referrals.models import (
+    CarePlan,
+    MonitoringItem,
+    PrbCase,
+    SelfManagementItem,
+)
+from referrals.services import care_plans, cases, engine
+from referrals.views.common import (
+    DOCTOR_ROLES,
+    INTAKE_ROLES,
+    PAGE_SIZE,
+    case_form_page,
+    is_doctor,
+    require_role,
+)
+
+# ---------------------------------------------------------------- cases
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def case_list(request: HttpRequest) -> HttpResponse:
+    form = forms.CaseFilterForm(request.GET)
+    query = status = ""
+    if form.is_valid():
+        query, status = form.cleaned_data["q"], form.cleaned_data["status"]
+    page = Paginator(
+        selectors.case_list(user=request.user, status=status, query=query), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    template = "referrals/case_list.html"
+    if request.htmx:  # type: ignore[attr-defined]
+        template += "#results"
+    return render(request, template, {"form": form, "page": page, "query": query})
+
+
+@login_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    today = engine.local_today()
+    page = Paginator(selectors.worklist(user=request.user, today=today), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "referrals/worklist.html", {"page": page, "today": today})
+
+
+def _case_context(request: HttpRequest, case: PrbCase) -> dict[str, Any]:
+    plan = selectors.current_care_plan(case)
+    return {
+        "case": case,
+        "plan": plan,
+        "visits": selectors.visit_list(case=case)[:12],
+        "open_rereferral": selectors.open_rereferral(case),
+        "is_doctor": is_doctor(request.user),
+        "status_form": forms.StatusForm(allowed=cases.MANUAL_TRANSITIONS.get(case.status, set())),
+        "pustu_form": forms.PustuForm(
+            initial={"pustu": case.patient.pustu_id}, puskesmas_id=case.facility_id
+        ),
+        "readiness": selectors.facility_readiness(
+            facility_id=case.facility_id, program=case.program
+        ),
+        "today": engine.local_today(),
+    }
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_for_user(request.user, pk)
+    patient_record_access(user=request.user, patient=case.patient, path=request.path)
+    return render(request, "referrals/case_detail.html", _case_context(request, case))
+
+
+@login_required
+@require_POST
+def case_status(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_for_user(request.user, pk)
+    require_role(request, DOCTOR_ROLES)
+    form = forms.StatusForm(request.POST, allowed=cases.MANUAL_TRANSITIONS.get(case.status, set()))
+    if form.is_valid():
+        try:
+            cases.case_status_change(
+                actor=request.user,
+                case=case,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            forms.put_errors(form, exc)
+        else:
+            messages.success(request, _("Case status changed."))
+            return redirect("referrals:case_detail", pk=case.pk)
+    context = _case_context(request, case)
+    context["status_form"] = form
+    return render(request, "referrals/case_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def case_pustu(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_for_user(request.user, pk)
+    require_role(request, INTAKE_ROLES)
+    form = forms.PustuForm(request.POST, puskesmas_id=case.facility_id)
+    if form.is_valid():
+        try:
+            cases.case_assign_pustu(actor=request.user, case=case, pustu=form.cleaned_data["pustu"])
+        except ValidationError as exc:
+            forms.put_errors(form, exc)
+        else:
+            messages.success(request, _("Pustu assignment saved."))
+            return redirect("referrals:case_detail", pk=case.pk)
+    context = _case_context(request, case)
+    context["pustu_form"] = form
+    return render(request, "referrals/case_detail.html", context, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def care_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_for_user(request.user, pk)
+    require_role(request, INTAKE_ROLES)
+    plan = selectors.current_care_plan(case)
+    if plan is None:
+        raise Http404
+    form = forms.CarePlanForm(request.POST or None, instance=plan)
+    return case_form_page(
+        request,
+        case,
+        form,
+        save=lambda data: care_plans.care_plan_update(
+            actor=request.user, plan=CarePlan.objects.get(pk=plan.pk), **data
+        ),
+        saved=_("Care plan saved."),
+        title=_("Care plan"),
+    )
+
+
+@login_required
+@require_POST
+def monitoring_done(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    case = selectors.case_for_user(request.user, pk)
+    item = get_object_or_404(
+        MonitoringItem,
+        pk=item_pk,
+        care_plan__case=case,
+    )
+    care_plans.monitoring_item_complete(actor=request.user, item=item)
+    return redirect("referrals:case_detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def self_management_tick(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    case = selectors.case_for_user(request.user, pk)
+    item = get_object_or_404(SelfManagementItem, pk=item_pk, care_plan__case=case)
+    care_plans.self_management_tick(
+        actor=request.user, item=item, taught=request.POST.get("taught") == "1"
+    )
+    if request.htmx:  # type: ignore[attr-defined]
+        item.refresh_from_db()
+        return render(request, "referrals/case_detail.html#self_item", {"case": case, "item": item})
+    return redirect("referrals:case_detail", pk=case.pk)
+
+
+@login_required
+def patient_timeline(request: HttpRequest, patient_pk: int) -> HttpResponse:
+    patient = patient_for_user(request.user, patient_pk)
+    patient_record_access(user=request.user, patient=patient, path=request.path)
+    return render(
+        request,
+        "referrals/timeline.html",
+        {
+            "patient": patient,
+            "entries": selectors.patient_timeline(user=request.user, patient=patient),
+            "cases": PrbCase.objects.visible_to(request.user).filter(patient=patient),
+        },
+    )

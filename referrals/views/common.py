@@ -1,0 +1,73 @@
+"""What every referral page family uses: the role checks, the user's own facility and the small per-case form page.
+
+Every object is fetched through its access helper (404 outside the user's
+scope); writes are POST-only and go through ``referrals.services``. Pages work
+without JavaScript; htmx only swaps partials.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from facilities.models import Facility
+from referrals import forms
+from referrals.models import (
+    PrbCase,
+)
+
+PAGE_SIZE = 25
+INTAKE_ROLES = {"dokter", "perawat", "admin"}
+DOCTOR_ROLES = {"dokter"}
+
+
+def require_role(request: HttpRequest, roles: set[str]) -> None:
+    user = request.user
+    if user.is_superuser:  # type: ignore[union-attr]
+        return
+    if not user.is_facility_staff or user.role not in roles:  # type: ignore[union-attr]
+        raise PermissionDenied
+
+
+def own_facility(request: HttpRequest) -> Facility:
+    facility = getattr(request.user, "facility", None)
+    if facility is None:  # e.g. a superuser without a facility: nowhere to receive
+        raise PermissionDenied
+    return facility
+
+
+def is_doctor(user: Any) -> bool:
+    return user.is_superuser or (user.is_facility_staff and user.role in DOCTOR_ROLES)
+
+
+def case_form_page(
+    request: HttpRequest,
+    case: PrbCase,
+    form: Any,
+    *,
+    save: Callable[[dict[str, Any]], object],
+    saved: str,
+    title: str,
+) -> HttpResponse:
+    """A small form about one case: on a valid POST save and go back to the case,
+    else show the form (with what was typed and the errors) on the shared page."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as exc:
+            forms.put_errors(form, exc)
+        else:
+            messages.success(request, saved)
+            return redirect("referrals:case_detail", pk=case.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "referrals/simple_form.html",
+        {"case": case, "form": form, "title": title},
+        status=status,
+    )

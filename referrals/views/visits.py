@@ -1,0 +1,181 @@
+"""Control visits, home visits, contact attempts and re-referral."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from patients.services import patient_record_access
+from referrals import forms, selectors
+from referrals.models import (
+    PrbCase,
+)
+from referrals.services import engine, visits
+from referrals.views.common import DOCTOR_ROLES, case_form_page, is_doctor, require_role
+
+# ---------------------------------------------------------------- visits
+
+
+def _initial_lines(case: PrbCase) -> list[dict[str, Any]]:
+    return [
+        {"medicine": entry["medicine"], "quantity": entry["quantity"], "signa": entry["signa"]}
+        for entry in case.current_regimen
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_for_user(request.user, pk)
+    require_role(request, DOCTOR_ROLES)
+    if request.method == "GET":
+        form = forms.VisitForm(case=case, initial={"visit_date": engine.local_today()})
+        initial_lines = _initial_lines(case)
+        formset = forms.VisitLineFormSet(prefix="rx", initial=initial_lines)
+        return render(
+            request, "referrals/visit_form.html", {"case": case, "form": form, "formset": formset}
+        )
+    form = forms.VisitForm(request.POST, case=case)
+    formset = forms.VisitLineFormSet(request.POST, prefix="rx")
+    if form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        try:
+            visit = visits.visit_record(
+                actor=request.user,
+                case=case,
+                visit_date=data["visit_date"],
+                adherence=data["adherence"],
+                facts=form.fact_values(),
+                next_control_date=data["next_control_date"],
+                weight_kg=data["weight_kg"],
+                height_cm=data["height_cm"],
+                symptoms=data["symptoms"],
+                side_effects=data["side_effects"],
+                lines=forms.visit_line_inputs(formset),
+                dpjp_approval=data["dpjp_approval"],
+            )
+        except ValidationError as exc:
+            forms.put_errors(form, exc)
+        else:
+            messages.success(request, _("Control visit saved."))
+            return redirect("referrals:visit_detail", pk=visit.pk)
+    return render(
+        request,
+        "referrals/visit_form.html",
+        {"case": case, "form": form, "formset": formset},
+        status=400,
+    )
+
+
+@login_required
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = selectors.visit_for_user(request.user, pk)
+    patient_record_access(user=request.user, patient=visit.case.patient, path=request.path)
+    lines = visit.prescription.lines.select_related("medicine") if visit.prescription else []
+    return render(
+        request,
+        "referrals/visit_detail.html",
+        {
+            "visit": visit,
+            "case": visit.case,
+            "lines": lines,
+            "is_doctor": is_doctor(request.user),
+        },
+    )
+
+
+# ---------------------------------------------------------------- re-referral
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rereferral_create(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_for_user(request.user, pk)
+    require_role(request, DOCTOR_ROLES)
+    visit = None
+    visit_id = request.POST.get("visit") or request.GET.get("visit")
+    if visit_id and visit_id.isdigit():
+        visit = selectors.visit_for_user(request.user, int(visit_id))
+        if visit.case_id != case.pk:
+            visit = None
+    if request.method == "GET":
+        triggered = [c["id"] for c in visit.triggered] if visit else []
+        form = forms.ReReferralForm(
+            case=case,
+            initial={"referred_on": engine.local_today(), "clause_ids": triggered},
+        )
+        return render(
+            request, "referrals/rereferral_form.html", {"case": case, "form": form, "visit": visit}
+        )
+    form = forms.ReReferralForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            referral = visits.rereferral_create(
+                actor=request.user,
+                case=case,
+                hospital=form.cleaned_data["hospital"],
+                referred_on=form.cleaned_data["referred_on"],
+                clause_ids=form.cleaned_data["clause_ids"],
+                doctor_reason=form.cleaned_data["doctor_reason"],
+                visit=visit,
+            )
+        except ValidationError as exc:
+            forms.put_errors(form, exc)
+        else:
+            messages.success(request, _("Re-referral letter %(n)s created.") % {"n": referral})
+            return redirect("referrals:rereferral_letter", pk=referral.pk)
+    return render(
+        request,
+        "referrals/rereferral_form.html",
+        {"case": case, "form": form, "visit": visit},
+        status=400,
+    )
+
+
+# ---------------------------------------------------------------- Pustu and contacts
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def home_visit_create(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_for_user(request.user, pk)
+    require_role(request, {"dokter", "perawat", "pustu", "admin"})
+    form = forms.HomeVisitForm(
+        request.POST or None,
+        initial={
+            "visited_on": engine.local_today(),
+            "visitor_name": request.user.get_full_name(),  # type: ignore[union-attr]
+            "visitor_role": "pustu" if request.user.role == "pustu" else "perawat",  # type: ignore[union-attr]
+        },
+    )
+    return case_form_page(
+        request,
+        case,
+        form,
+        save=lambda data: visits.home_visit_record(actor=request.user, case=case, **data),
+        saved=_("Home visit saved."),
+        title=_("Home visit"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_attempt_create(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_for_user(request.user, pk)
+    require_role(request, {"dokter", "perawat", "pustu", "admin"})
+    form = forms.ContactAttemptForm(request.POST or None)
+    return case_form_page(
+        request,
+        case,
+        form,
+        save=lambda data: visits.contact_attempt_record(actor=request.user, case=case, **data),
+        saved=_("Contact attempt saved."),
+        title=_("Contact attempt"),
+    )
