@@ -16,7 +16,6 @@ def embedded_database_settings(data_dir: Path, name: str = DEFAULT_DATABASE) -> 
     import warnings
 
     import psycopg
-
     from django.core.exceptions import ImproperlyConfigured
 
     with warnings.catch_warnings():
