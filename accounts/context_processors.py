@@ -16,6 +16,8 @@ NAVIGATION: list[tuple[str, Any, set[str] | None]] = [
     ("pharmacy:home", _("PRB pharmacy"), {"farmasi", "dokter", "admin"}),
     ("alerts:list", _("Notifications"), {"dokter", "perawat", "pustu", "farmasi", "admin"}),
     ("dashboards:district", _("Dashboard"), {"dinkes", "admin"}),
+    ("bpjs:queue", _("BPJS"), {"dokter", "perawat", "farmasi", "admin"}),
+    ("bpjs:medicine_mapping", _("BPJS medicines"), {"dinkes"}),
 ]
 
 

@@ -145,6 +145,12 @@ class ParticipantCheck(models.Model):
     def __str__(self) -> str:
         return f"{self.patient} · {self.provider_code}"
 
+    @property
+    def registered_elsewhere(self) -> bool:
+        """PCare names another FKTP than the one PRB registers the patient at."""
+        own = self.patient.fktp.bpjs_code
+        return bool(self.provider_code and own and self.provider_code != own)
+
 
 class ApotekClaimOutbox(OutboxItem):
     """A dispensed PRB prescription to claim in Apotek Online: header, then its lines.

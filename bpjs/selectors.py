@@ -80,3 +80,7 @@ def bpjs_code_for_medicine(medicine: Medicine) -> str:
         .values_list("code", flat=True)
     )
     return medicine.bpjs_code or next(iter(mapped), "")
+
+
+def formulary_choices() -> list[Medicine]:
+    return list(Medicine.objects.active().order_by("name", "strength", "form"))

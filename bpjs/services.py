@@ -9,23 +9,33 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bpjs import selectors
 from bpjs.client import BpjsClient, Service
-from bpjs.models import BpjsCredentials, ParticipantCheck, PCareVisitOutbox
+from bpjs.models import (
+    ApotekClaimOutbox,
+    BpjsCredentials,
+    BpjsDiagnosis,
+    BpjsMedicine,
+    ParticipantCheck,
+    PCareVisitOutbox,
+)
 from facilities.models import Facility
 from interop.errors import InteropError
 from interop.services import outbox_deliver, outbox_enqueue
 from patients.models import Patient
 from patients.programs import BPJS_PROGRAM_CODE, HEART_PROGRAMS
-from pharmacy.models import Medicine
-from referrals.models import ControlVisit
+from pharmacy.models import Medicine, Prescription, PrescriptionLine, StockCardLine, Store
+from referrals.models import BackReferralLetter, ControlVisit
 
 HEART_CODE = "04"
 # VClaim programPRB code → PRB programme; "04" (heart disease) covers four rule sets.
@@ -513,3 +523,468 @@ def _pcare_visit_send(row: PCareVisitOutbox) -> str:
 
 def pcare_visit_deliver(*, outbox_id: int) -> None:
     outbox_deliver(PCareVisitOutbox, outbox_id, _pcare_visit_send)
+
+
+# ---------------------------------------------------------------- settings
+
+
+def bpjs_credentials_update(
+    *, actor: Any, facility: Facility, values: dict[str, Any]
+) -> BpjsCredentials:
+    """Save the facility's BPJS settings; secrets arrive already resolved (blank kept)."""
+    with transaction.atomic():
+        credentials, _created = BpjsCredentials.objects.select_for_update().get_or_create(
+            facility=facility
+        )
+        fields = [name for name in CREDENTIAL_FIELDS if name in values]
+        for name in fields:
+            setattr(credentials, name, values[name])
+        credentials.cons_id = (credentials.cons_id or "").strip()
+        credentials.updated_by = actor
+        credentials.full_clean()
+        credentials.save(update_fields=[*fields, "updated_by", "updated_at"])
+    return credentials
+
+
+CREDENTIAL_FIELDS = (
+    "cons_id",
+    "secret_key",
+    "vclaim_user_key",
+    "pcare_user_key",
+    "apotek_user_key",
+    "pcare_username",
+    "pcare_password",
+    "pcare_doctor_code",
+    "pcare_sync_from",
+)
+
+
+# ---------------------------------------------------------------- SRB → the intake form
+
+
+def srb_form_data(letter: SrbLetter, data: Any) -> None:
+    """Write the letter into the intake form's data (a mutable QueryDict), keeping what the
+    doctor typed where VClaim knows nothing, and never touching the clinical facts."""
+    values: dict[str, Any] = {
+        "srb_number": letter.srb_number,
+        "sep_number": letter.sep_number,
+        "letter_date": letter.letter_date.isoformat() if letter.letter_date else "",
+        "dpjp_name": letter.dpjp_name,
+        "hospital": str(letter.hospital.pk) if letter.hospital else "",
+        "clinical_resume": letter.clinical_resume,
+        "management_plan": letter.management_plan,
+        **{
+            key: (value.isoformat() if isinstance(value, dt.date) else value)
+            for key, value in letter.patient.items()
+        },
+    }
+    for key, value in values.items():
+        if value:
+            data[key] = value
+    current = data.get("program", "")
+    if letter.program:
+        data["program"] = letter.program
+    elif letter.asks_heart_condition and current not in HEART_PROGRAMS:
+        data["program"] = ""
+    lines = letter.medicines
+    total = max(len(lines), int(data.get("med-TOTAL_FORMS") or 0), 4)
+    data["med-TOTAL_FORMS"] = str(min(total, 12))
+    data["med-INITIAL_FORMS"] = "0"
+    data.setdefault("med-MIN_NUM_FORMS", "0")
+    data.setdefault("med-MAX_NUM_FORMS", "12")
+    for index, line in enumerate(lines[:12]):
+        prefix = f"med-{index}-"
+        data[prefix + "medicine"] = str(line.medicine.pk) if line.medicine else ""
+        data[prefix + "strength"] = line.medicine.strength if line.medicine else ""
+        data[prefix + "signa"] = line.signa
+        data[prefix + "quantity_per_month"] = str(line.quantity) if line.quantity else ""
+
+
+def srb_notes(letter: SrbLetter) -> list[str]:
+    """What the doctor must still decide about a letter read from VClaim."""
+    notes = []
+    if letter.asks_heart_condition:
+        notes.append(
+            _("The SRB says “%(name)s” (code 04): choose which heart condition.")
+            % {"name": letter.program_name or _("heart disease")}
+        )
+    elif not letter.program:
+        notes.append(
+            _("The SRB programme “%(code)s %(name)s” is not known: choose the programme.")
+            % {"code": letter.program_code, "name": letter.program_name}
+        )
+    if letter.hospital is None:
+        notes.append(
+            _("The hospital %(name)s (BPJS code %(code)s) is not registered in PRB: choose it.")
+            % {"name": letter.hospital_name or "?", "code": letter.hospital_code or "?"}
+        )
+    if not letter.patient["nik"]:
+        notes.append(_("VClaim does not give the NIK: type it from the patient's KTP or KK."))
+    for index, line in enumerate(letter.medicines[:12], start=1):
+        if line.medicine is None:
+            notes.append(
+                _(
+                    "Medicine line %(n)s, %(name)s (BPJS code %(code)s), has no formulary "
+                    "match: choose the medicine."
+                )
+                % {"n": index, "name": line.name, "code": line.code}
+            )
+    return notes
+
+
+# ---------------------------------------------------------------- Apotek Online claims
+
+
+@dataclass
+class ClaimLine:
+    line: PrescriptionLine
+    quantity: int
+
+    @property
+    def amount(self) -> Decimal:
+        return self.line.medicine.price * self.quantity
+
+
+@dataclass
+class ClaimRow:
+    """A prescription dispensed in the month (KMK III.C.8.a: claimed outside capitation)."""
+
+    prescription: Prescription
+    dispensed_on: dt.date
+    lines: list[ClaimLine]
+    outbox: ApotekClaimOutbox | None = None
+
+    @property
+    def amount(self) -> Decimal:
+        return sum((line.amount for line in self.lines), Decimal(0))
+
+
+def apotek_claim_rows(*, facility: Facility, month: dt.date) -> list[ClaimRow]:
+    """Dispensed PRB prescriptions of the month from the facility's PRB store, per
+    prescription (dispensing later reversed is not claimed), with their outbox rows."""
+    start = month.replace(day=1)
+    end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    dispensed = (
+        StockCardLine.objects.filter(
+            store__facility_id=facility.home_puskesmas_id,
+            store__kind=Store.Kind.PRB,
+            movement=StockCardLine.Movement.DISPENSE,
+            date__gte=start,
+            date__lte=end,
+            prescription_line__isnull=False,
+            reversed_by__isnull=True,
+        )
+        .values("prescription_line_id")
+        .annotate(units=Sum("quantity_out"), last=Max("date"))
+        .order_by()
+    )
+    units = {row["prescription_line_id"]: (row["units"], row["last"]) for row in dispensed}
+    lines = PrescriptionLine.objects.filter(pk__in=units).select_related(
+        "medicine", "prescription__patient"
+    )
+    by_prescription: dict[int, ClaimRow] = {}
+    for line in lines:
+        quantity, last = units[line.pk]
+        row = by_prescription.setdefault(
+            line.prescription_id,
+            ClaimRow(prescription=line.prescription, dispensed_on=last, lines=[]),
+        )
+        row.dispensed_on = max(row.dispensed_on, last)
+        row.lines.append(ClaimLine(line=line, quantity=quantity))
+    outboxes = ApotekClaimOutbox.objects.filter(prescription_id__in=by_prescription)
+    for outbox in outboxes:
+        by_prescription[outbox.prescription_id].outbox = outbox
+    return sorted(
+        by_prescription.values(),
+        key=lambda r: (r.prescription.patient.name, r.prescription.pk),
+    )
+
+
+def apotek_claims_submit(*, actor: Any, facility: Facility, month: dt.date) -> int:
+    """Queue every dispensed prescription of the month not queued yet; returns how many."""
+    queued = 0
+    month = month.replace(day=1)
+    with transaction.atomic():
+        for row in apotek_claim_rows(facility=facility, month=month):
+            if row.outbox is not None:
+                continue
+            outbox = ApotekClaimOutbox.objects.create(
+                facility=facility,
+                prescription=row.prescription,
+                month=month,
+                submitted_by=actor,
+                idempotency_key=f"apotek-claim:{row.prescription.pk}",
+            )
+            outbox_enqueue(ApotekClaimOutbox, outbox.pk)
+            queued += 1
+    return queued
+
+
+def _origin_sep(prescription: Prescription) -> str:
+    letter = (
+        BackReferralLetter.objects.filter(patient_id=prescription.patient_id)
+        .exclude(sep_number="")
+        .order_by("-letter_date", "-id")
+        .first()
+    )
+    return letter.sep_number if letter else ""
+
+
+def _apotek_send(row: ApotekClaimOutbox) -> str:
+    defaults = settings.BPJS_APOTEK_DEFAULTS
+    prescription = row.prescription
+    claim = next(
+        (
+            r
+            for r in apotek_claim_rows(facility=row.facility, month=row.month)
+            if r.prescription.pk == prescription.pk
+        ),
+        None,
+    )
+    if claim is None:
+        raise InteropError(
+            _("Nothing of this prescription was dispensed in the month; nothing to claim."),
+            transient=False,
+        )
+    sep = _origin_sep(prescription)
+    if not sep:
+        raise InteropError(
+            _("The patient's back-referral letter has no SEP number; Apotek Online needs it."),
+            transient=False,
+        )
+    _since, doctor_code = _pcare_settings(row.facility)
+    client = selectors.bpjs_client(row.facility, Service.APOTEK)
+    if not row.sjp_number:
+        answer = _object(
+            client.post(
+                "sjpresep/v3/insert",
+                {
+                    "TGLSJP": f"{claim.dispensed_on:%Y-%m-%d} 08:00:00",
+                    "REFASALSJP": sep,
+                    "POLIRSP": defaults["POLIRSP"],
+                    "KDJNSOBAT": "1",  # PRB medicine
+                    "NORESEP": f"{prescription.pk:05d}"[-5:],
+                    "IDUSERSJP": defaults["IDUSERSJP"],
+                    "TGLRSP": f"{prescription.prescribed_on:%Y-%m-%d} 00:00:00",
+                    "TGLPELRSP": f"{claim.dispensed_on:%Y-%m-%d} 00:00:00",
+                    "KdDokter": doctor_code or defaults["KdDokter"],
+                    "iterasi": defaults["iterasi"],
+                },
+            )
+        )
+        row.sjp_number = _text(answer.get("noApotik"))
+        row.bpjs_prescription_number = _text(answer.get("noResep"))
+        if not row.sjp_number:
+            raise InteropError(_("Apotek Online did not return an SJP number."), transient=False)
+        row.save(update_fields=["sjp_number", "bpjs_prescription_number"])
+    for line in claim.lines:
+        if line.line.pk in row.lines_sent:
+            continue
+        signa1, signa2 = _signa_parts(line.line.signa)
+        client.post(
+            "obatnonracikan/v3/insert",
+            {
+                "NOSJP": row.sjp_number,
+                "NORESEP": row.bpjs_prescription_number,
+                "KDOBT": selectors.bpjs_code_for_medicine(line.line.medicine),
+                "NMOBAT": str(line.line.medicine),
+                "SIGNA1OBT": signa1,
+                "SIGNA2OBT": signa2,
+                "JMLOBT": line.quantity,
+                "JHO": int(defaults["JHO"]) * max(prescription.months, 1),
+                "CatKhsObt": "",
+            },
+        )
+        row.lines_sent = [*row.lines_sent, line.line.pk]
+        row.save(update_fields=["lines_sent"])
+    return row.sjp_number
+
+
+def apotek_claim_deliver(*, outbox_id: int) -> None:
+    outbox_deliver(ApotekClaimOutbox, outbox_id, _apotek_send)
+
+
+@dataclass
+class Reconciliation:
+    month: dt.date
+    matched: list[dict[str, Any]]
+    only_prb: list[ClaimRow]
+    only_bpjs: list[dict[str, Any]]
+
+    @property
+    def differences(self) -> list[dict[str, Any]]:
+        return [
+            m
+            for m in self.matched
+            if m["claimed"] != m["prb_amount"] or m["approved"] != m["claimed"]
+        ]
+
+    @property
+    def total_claimed(self) -> Decimal:
+        return sum((m["claimed"] for m in self.matched), Decimal(0))
+
+    @property
+    def total_approved(self) -> Decimal:
+        return sum((m["approved"] for m in self.matched), Decimal(0))
+
+
+def _money(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+    except ArithmeticError:
+        return Decimal(0)
+
+
+def apotek_monitoring_reconcile(*, facility: Facility, month: dt.date) -> Reconciliation:
+    """Fetch Apotek Online's claim monitoring for the month and set it beside what PRB
+    dispensed and sent: claimed, approved, and every difference."""
+    keys = settings.BPJS_APOTEK_MONITORING
+    month = month.replace(day=1)
+    path = keys["path"].format(
+        month=f"{month.month:02d}", year=month.year, kind=keys["kind"], status=keys["status"]
+    )
+    answer = selectors.bpjs_client(facility, Service.APOTEK).get(path)
+    listed = _object(answer).get(keys["list"]) or []
+    if not isinstance(listed, list):
+        raise InteropError(_("Apotek Online's claim monitoring cannot be read."), transient=False)
+    by_sjp = {_text(item.get(keys["sjp"])): item for item in listed if isinstance(item, dict)}
+    rows = apotek_claim_rows(facility=facility, month=month)
+    matched, only_prb = [], []
+    for row in rows:
+        item = (
+            by_sjp.pop(row.outbox.sjp_number, None)
+            if row.outbox and row.outbox.sjp_number
+            else None
+        )
+        if item is None:
+            only_prb.append(row)
+            continue
+        matched.append(
+            {
+                "row": row,
+                "sjp": row.outbox.sjp_number if row.outbox else "",
+                "prb_amount": row.amount.quantize(Decimal("0.01")),
+                "claimed": _money(item.get(keys["claimed"])),
+                "approved": _money(item.get(keys["approved"])),
+            }
+        )
+    only_bpjs = [
+        {
+            "sjp": sjp,
+            "prescription": _text(item.get(keys["prescription"])),
+            "claimed": _money(item.get(keys["claimed"])),
+            "approved": _money(item.get(keys["approved"])),
+        }
+        for sjp, item in by_sjp.items()
+    ]
+    return Reconciliation(month=month, matched=matched, only_prb=only_prb, only_bpjs=only_bpjs)
+
+
+# ---------------------------------------------------------------- reference data
+
+
+def bpjs_medicine_map(
+    *, actor: Any, bpjs_medicine: BpjsMedicine, medicine: Medicine | None
+) -> None:
+    """The district pharmacist's mapping of a BPJS code to a formulary medicine (or none)."""
+    with transaction.atomic():
+        bpjs_medicine.medicine = medicine
+        bpjs_medicine.mapped_by = actor
+        bpjs_medicine.mapped_at = timezone.now()
+        bpjs_medicine.full_clean()
+        bpjs_medicine.save(update_fields=["medicine", "mapped_by", "mapped_at"])
+
+
+def _reference_list(answer: Any) -> list[dict[str, str]]:
+    items = _object(answer).get("list")
+    if not isinstance(items, list):
+        raise InteropError(_("BPJS VClaim's reference list cannot be read."), transient=False)
+    return [
+        {"code": _text(i.get("kode")), "name": _text(i.get("nama"))}
+        for i in items
+        if isinstance(i, dict) and _text(i.get("kode"))
+    ]
+
+
+def reference_data_load(*, facility: Facility | None = None) -> dict[str, int]:
+    """Load BPJS's PRB diagnosis list and PRB medicine list; the mapping is kept.
+
+    The medicine list is searched by name (``referensi/obatprb/{name}``): one search per
+    formulary generic name, and a new BPJS code whose name matches one formulary entry
+    only is mapped to it; the district pharmacist checks and corrects the mapping.
+    """
+    facility = facility or _reference_facility()
+    client = selectors.bpjs_client(facility, Service.VCLAIM)
+    diagnoses = _reference_list(client.get("referensi/diagnosaprb"))
+    medicines: dict[str, str] = {}
+    names = sorted(set(Medicine.objects.active().values_list("name", flat=True)))
+    for name in names:
+        for item in _reference_list(client.get(f"referensi/obatprb/{quote(name)}")):
+            medicines[item["code"]] = item["name"]
+    with transaction.atomic():
+        for item in diagnoses:
+            BpjsDiagnosis.objects.update_or_create(
+                code=item["code"], defaults={"name": item["name"]}
+            )
+        created = 0
+        for code, name in medicines.items():
+            row, is_new = BpjsMedicine.objects.update_or_create(code=code, defaults={"name": name})
+            if is_new and row.medicine_id is None:
+                guess = _formulary_guess(name)
+                if guess is not None:
+                    row.medicine = guess
+                    row.save(update_fields=["medicine"])
+            created += is_new
+    return {"diagnoses": len(diagnoses), "medicines": len(medicines), "new_medicines": created}
+
+
+def _formulary_guess(bpjs_name: str) -> Medicine | None:
+    """The one formulary entry whose generic name and strength both appear in BPJS's name."""
+    text = re.sub(r"\s+", " ", bpjs_name.lower())
+    candidates = [
+        m
+        for m in Medicine.objects.active()
+        if m.name.lower() in text
+        and (not m.strength or m.strength.lower().replace(" ", "") in text.replace(" ", ""))
+    ]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _reference_facility() -> Facility:
+    """Reference lists are national: any facility with VClaim credentials may read them."""
+    with_own = BpjsCredentials.objects.exclude(cons_id="").select_related("facility").first()
+    if with_own is not None:
+        return with_own.facility
+    facility = Facility.objects.filter(kind__in=Facility.PRIMARY_CARE).first()
+    if facility is None:
+        raise InteropError(_("No facility to read BPJS reference data with."), transient=False)
+    return facility
+
+
+def srb_participant_notes(letter: SrbLetter, data: Any, *, facility: Facility) -> list[str]:
+    """Check the letter's participant in PCare: fill a missing NIK, flag a card that is not
+    active or registered at another FKTP. PCare unavailable is a note, never a failure."""
+    try:
+        participant = participant_fetch(
+            facility=facility, card_number=letter.patient["bpjs_number"]
+        )
+    except InteropError as exc:
+        return [_("PCare participant check not done: %(error)s") % {"error": exc.message}]
+    if participant.nik and not data.get("nik"):
+        data["nik"] = participant.nik
+        letter.patient["nik"] = participant.nik
+    notes = []
+    if not participant.is_active:
+        notes.append(
+            _("The BPJS card is NOT active (%(status)s).")
+            % {"status": participant.status_text or "–"}
+        )
+    if participant.registered_elsewhere(facility):
+        notes.append(
+            _(
+                "The patient is registered at another FKTP in BPJS: %(name)s (%(code)s). "
+                "The registration must be moved before the referral is accepted."
+            )
+            % {"name": participant.provider_name or "–", "code": participant.provider_code}
+        )
+    return notes

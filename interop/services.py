@@ -8,6 +8,7 @@ from typing import TypeVar
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from interop.errors import InteropError, is_transient
@@ -88,9 +89,8 @@ def outbox_retry(*, row: OutboxItem) -> None:
 
 def outbox_enqueue(row_type: type[OutboxItem], pk: int) -> None:
     """Run the row's task once the current transaction commits."""
-    from celery import current_app
-
-    current_app.tasks[row_type.deliver_task].delay_on_commit(pk)
+    # The dotted path imports the task's module, so the web process needs no autodiscovery.
+    import_string(row_type.deliver_task).delay_on_commit(pk)
 
 
 def outbox_due_rows() -> list[tuple[type[OutboxItem], int]]:

@@ -302,6 +302,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "bpjs.tasks.pcare_visits_collect",
         "schedule": crontab(minute="*/5"),
     },
+    "bpjs-reference-data-load": {
+        "task": "bpjs.tasks.reference_data_load",
+        "schedule": crontab(day_of_month=1, hour=2, minute=0),
+    },
     "dashboards-facts-refresh-current": {
         "task": "dashboards.tasks.facts_refresh_current",
         "schedule": crontab(hour=0, minute=30),
@@ -344,6 +348,26 @@ BPJS_PCARE_DEFAULTS: dict[str, Any] = {
     "kdStatusPulang": "",
     "statusPulangName": "Berobat Jalan",
     **json.loads(env_str("BPJS_PCARE_DEFAULTS", "{}")),
+}
+# Apotek Online claim fields and the claim-monitoring call, both unsettled (docs/bpjs.md).
+BPJS_APOTEK_DEFAULTS: dict[str, Any] = {
+    "POLIRSP": "IPD",
+    "IDUSERSJP": "PRB",
+    "KdDokter": "",
+    "iterasi": "0",
+    "JHO": 30,
+    **json.loads(env_str("BPJS_APOTEK_DEFAULTS", "{}")),
+}
+BPJS_APOTEK_MONITORING: dict[str, str] = {
+    "path": "monitoring/klaim/{month}/{year}/{kind}/{status}",
+    "kind": "1",
+    "status": "2",
+    "list": "listsep",
+    "sjp": "nosepapotek",
+    "prescription": "noresep",
+    "claimed": "byajuan",
+    "approved": "bysetujui",
+    **json.loads(env_str("BPJS_APOTEK_MONITORING", "{}")),
 }
 
 # Patient reminders (alerts.gateways): the default only logs; an SMS/WhatsApp gateway plugs in here.
