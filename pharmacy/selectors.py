@@ -715,3 +715,60 @@ def home_tiles(*, user: Any) -> list[Tile]:
         return []
     waiting = worklist(user=user, status=Prescription.Status.WAITING).count()
     return [Tile(_("Prescriptions to dispense"), waiting, reverse("pharmacy:home"))]
+
+
+# ---------------------------------------------------------------------------
+# Medicines unavailable (KMK III.B.x.d: "obat tidak dapat disediakan")
+# ---------------------------------------------------------------------------
+
+
+def usable_units_by_medicine(*, facility_id: int, as_of: dt.date) -> dict[int, int] | None:
+    """Units per medicine the puskesmas can hand out on ``as_of``.
+
+    Counts its active dispensing stores: the PRB store and the partner apotek PRB's
+    depot kept at the puskesmas (III.C.8.b.2); a store taken out of use counts for
+    nothing, and neither do expired lots. None when the puskesmas keeps no active
+    dispensing store (it works with an apotek PRB outside): its stock is not known here.
+    """
+    stores = Store.objects.filter(
+        facility_id=facility_id, kind__in=Store.DISPENSING, is_active=True
+    )
+    if not stores.exists():
+        return None
+    rows = (
+        StockBalance.objects.filter(store__in=stores, quantity__gt=0, lot__expiry_date__gt=as_of)
+        .values("medicine_id")
+        .annotate(units=Sum("quantity"))
+        .order_by()
+    )
+    return {row["medicine_id"]: row["units"] for row in rows}
+
+
+def regimen_monthly_quantity(line: dict[str, Any]) -> int:
+    """One month of a regimen line (at least one unit)."""
+    quantity = line.get("quantity")
+    return max(quantity, 1) if isinstance(quantity, int) else 1
+
+
+def regimen_lines_unavailable(regimen: Any, usable: dict[int, int]) -> list[dict[str, Any]]:
+    """The regimen lines ``usable`` stock cannot cover for one month."""
+    if not isinstance(regimen, list):
+        return []
+    return [
+        line
+        for line in regimen
+        if isinstance(line, dict)
+        and isinstance(line.get("medicine"), int)
+        and usable.get(line["medicine"], 0) < regimen_monthly_quantity(line)
+    ]
+
+
+def medicines_unavailable(*, facility_id: int, regimen: Any, as_of: dt.date) -> bool | None:
+    """Whether a medicine of ``regimen`` cannot be given for a month at the puskesmas.
+
+    None when the puskesmas's stock is not known here (no active dispensing store).
+    """
+    usable = usable_units_by_medicine(facility_id=facility_id, as_of=as_of)
+    if usable is None:
+        return None
+    return bool(regimen_lines_unavailable(regimen, usable))

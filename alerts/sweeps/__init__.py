@@ -25,7 +25,6 @@ from alerts.sweeps.sle_review import (
 )
 from alerts.sweeps.stock import (
     alerts_sweep_stock,
-    usable_stock,
 )
 
 __all__ = [
@@ -39,5 +38,4 @@ __all__ = [
     "reminders_send",
     "sle_review_dates",
     "sweep_facility_ids",
-    "usable_stock",
 ]

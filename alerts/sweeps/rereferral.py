@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db.models.fields.json import KT
@@ -27,26 +26,13 @@ from alerts.sweeps.raiser import (
     patients_by_id,
     program_label,
 )
-from alerts.sweeps.stock import monthly_quantity, usable_stock
 from eligibility.rules import RULESET_ID, RequestError, evaluate
+from pharmacy.selectors import regimen_lines_unavailable, usable_units_by_medicine
 from referrals import kmk
 from referrals.models import ControlVisit, PrbCase
 
 # III.B.x.d re-referral criteria read the visits of the last 3 months.
 RE_REFERRAL_WINDOW_MONTHS = 3
-
-
-def _short_medicines(regimen: Any, stock: dict[int, int] | None) -> list[dict[str, Any]]:
-    """Regimen lines the stock cannot cover for one month ("obat tidak bisa disediakan")."""
-    if stock is None or not isinstance(regimen, list):
-        return []
-    short = []
-    for line in regimen:
-        if not isinstance(line, dict) or not isinstance(line.get("medicine"), int):
-            continue
-        if stock.get(line["medicine"], 0) < monthly_quantity(line):
-            short.append(line)
-    return short
 
 
 # ---------------------------------------------------------------- re-referral criteria
@@ -103,7 +89,7 @@ def alerts_sweep_rereferral(*, facility_id: int, as_of: dt.date, full: bool = Fa
     """
     raiser = Raiser(facility_id=facility_id, kinds=[Alert.Kind.RE_REFERRAL])
     links = Links()
-    stock = usable_stock(facility_id=facility_id, as_of=as_of)
+    stock = usable_units_by_medicine(facility_id=facility_id, as_of=as_of)
     window_start = kmk.add_months(as_of, -RE_REFERRAL_WINDOW_MONTHS)
     cases = (
         in_care(facility_id)
@@ -138,7 +124,7 @@ def alerts_sweep_rereferral(*, facility_id: int, as_of: dt.date, full: bool = Fa
             to_evaluate = []
             for pk, program, baseline_on, regimen, patient_id in chunk:
                 window = [v for v in visits.get(pk, []) if v.date >= baseline_on]
-                short = _short_medicines(regimen, stock)
+                short = [] if stock is None else regimen_lines_unavailable(regimen, stock)
                 if not window and not short:
                     continue
                 if (

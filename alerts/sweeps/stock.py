@@ -27,6 +27,7 @@ from alerts.sweeps.raiser import (
     patients_by_id,
     program_label,
 )
+from pharmacy.selectors import regimen_monthly_quantity, usable_units_by_medicine
 
 # Stock: minimum = lead-time stock + buffer stock (III.C.1.a, D + C), both sized
 # in months of the average monthly use of the last complete months.
@@ -35,41 +36,6 @@ BUFFER_MONTHS = Decimal(1)
 USAGE_HISTORY_MONTHS = 3
 EXPIRY_NOTICE_DAYS = 90
 STOCK_OUT_HORIZON_DAYS = 7
-
-
-# ---------------------------------------------------------------- stock read by several sweeps
-
-
-def usable_stock(*, facility_id: int, as_of: dt.date) -> dict[int, int] | None:
-    """Units per medicine in the facility's dispensing PRB stores, expired lots left out.
-
-    None when the facility keeps no PRB store (it works with an apotek PRB):
-    its stock is not known here, so nothing is derived from it.
-    """
-    from pharmacy.models import StockBalance, Store
-
-    if not Store.objects.filter(
-        facility_id=facility_id, kind__in=Store.DISPENSING, is_active=True
-    ).exists():
-        return None
-    rows = (
-        StockBalance.objects.filter(
-            store__facility_id=facility_id,
-            store__kind__in=Store.DISPENSING,
-            store__is_active=True,
-            quantity__gt=0,
-            lot__expiry_date__gt=as_of,
-        )
-        .values("medicine_id")
-        .annotate(units=Sum("quantity"))
-        .order_by()
-    )
-    return {row["medicine_id"]: row["units"] for row in rows}
-
-
-def monthly_quantity(line: dict[str, Any]) -> int:
-    quantity = line.get("quantity")
-    return max(quantity, 1) if isinstance(quantity, int) else 1
 
 
 # ---------------------------------------------------------------- stock
@@ -186,7 +152,7 @@ def alerts_sweep_stock(*, facility_id: int, as_of: dt.date) -> SweepResult:
 def _stock_out_for_due_patients(
     raiser: Raiser, links: Links, *, facility_id: int, as_of: dt.date
 ) -> None:
-    stock = usable_stock(facility_id=facility_id, as_of=as_of)
+    stock = usable_units_by_medicine(facility_id=facility_id, as_of=as_of)
     if stock is None:
         return
     remaining = dict(stock)
@@ -209,7 +175,7 @@ def _stock_out_for_due_patients(
             if not isinstance(line, dict) or not isinstance(line.get("medicine"), int):
                 continue
             medicine_id = line["medicine"]
-            needed = monthly_quantity(line)
+            needed = regimen_monthly_quantity(line)
             if remaining.get(medicine_id, 0) >= needed:
                 remaining[medicine_id] -= needed
                 continue

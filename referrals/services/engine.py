@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from eligibility.rules import RequestError, evaluate
+from pharmacy import selectors as pharmacy_selectors
 from pharmacy.models import Medicine
 from referrals import kmk
 from referrals.models import (
@@ -99,28 +100,22 @@ def anti_seizure_ids(case: PrbCase) -> set[int]:
     )
 
 
-def case_medicines_unavailable(case: PrbCase) -> bool | None:
-    """Hook for the "medicines not available" re-referral criterion (III.B.x.d).
+def case_medicines_unavailable(case: PrbCase, *, as_of: dt.date | None = None) -> bool | None:
+    """The "medicines not available" re-referral fact (III.B.x.d) for a case.
 
-    True when any medicine of the case's current regimen cannot be given for a
-    whole month from the puskesmas's dispensing PRB stores (usable, unexpired
-    units below the monthly quantity), read through ``pharmacy.selectors.
-    stock_levels``. Where the puskesmas keeps no PRB store in the system yet,
-    the fact the doctor entered at the latest visit decides (None = unknown).
+    Read from the puskesmas's stock by ``pharmacy.selectors.medicines_unavailable``
+    (the one rule, shared with the re-referral sweep). Where the stock is not known
+    here (no active dispensing store) or the case has no regimen, the fact the doctor
+    entered at the latest visit decides (None = unknown).
     """
-    from pharmacy.models import Store
-    from pharmacy.selectors import stock_levels
-
-    stores = list(Store.objects.filter(facility_id=case.facility_id, kind__in=Store.DISPENSING))
-    if stores and case.current_regimen:
-        usable: dict[int, int] = {}
-        for store in stores:
-            for row in stock_levels(store=store):
-                usable[row.medicine.pk] = usable.get(row.medicine.pk, 0) + row.usable_quantity
-        return any(
-            usable.get(entry["medicine"], 0) < entry.get("quantity", 1)
-            for entry in case.current_regimen
+    if case.current_regimen:
+        unavailable = pharmacy_selectors.medicines_unavailable(
+            facility_id=case.facility_id,
+            regimen=case.current_regimen,
+            as_of=as_of or local_today(),
         )
+        if unavailable is not None:
+            return unavailable
     latest = case.visits.order_by("-visit_date", "-id").values_list("facts", flat=True).first()
     if latest is None:
         return None

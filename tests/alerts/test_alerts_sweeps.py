@@ -161,6 +161,29 @@ def test_rereferral_uses_prb_stock_for_medicines_unavailable(world) -> None:
     assert alert.key == f"case:{case.pk}:rereferral:{TODAY.isoformat()}:III.B.5.d.2"
 
 
+def test_rereferral_counts_the_partner_depot_and_ignores_inactive_stores(world) -> None:
+    """The sweep reads ``pharmacy.selectors.medicines_unavailable``, as the visit hook does."""
+    from facilities.models import Facility
+    from pharmacy.models import Store
+    from tests.facilities.factories import FacilityFactory
+
+    metformin = MedicineFactory(name="Metformin Uji")
+    regimen = [{"medicine": metformin.pk, "name": "Metformin", "quantity": 90}]
+    CaseFactory(patient=world.patient1, program="COPD", current_regimen=regimen)
+    StoreFactory(facility=world.pkm1)  # the puskesmas's own PRB store holds none
+    apotek = FacilityFactory(kind=Facility.Kind.APOTEK_PRB, regency=world.pkm1.regency)
+    depot = Store.objects.create(
+        facility=world.pkm1, kind=Store.Kind.DEPOT, partner=apotek, name="Depo Apotek"
+    )
+    _receive(world, depot, metformin, 120, on=days_ago(5), expiry=days_ago(-300))
+    sweeps.alerts_sweep_rereferral(facility_id=world.pkm1.pk, as_of=TODAY)
+    assert not Alert.objects.filter(kind=Alert.Kind.RE_REFERRAL).exists()
+    depot.is_active = False
+    depot.save(update_fields=["is_active"])
+    sweeps.alerts_sweep_rereferral(facility_id=world.pkm1.pk, as_of=TODAY)
+    assert Alert.objects.filter(kind=Alert.Kind.RE_REFERRAL, facility=world.pkm1).exists()
+
+
 def test_a_case_with_facts_the_engine_rejects_is_skipped_not_fatal(world) -> None:
     bad = CaseFactory(patient__fktp=world.pkm1, program="HT", next_control_date=days_ago(-5))
     VisitFactory(case=bad, visit_date=days_ago(3), facts={"sbp": "tinggi"})

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from pharmacy import planning, selectors, services
-from tests.pharmacy.conftest import prescribe, receive
-from tests.pharmacy.factories import MedicineFactory, StoreFactory
+from tests.pharmacy.conftest import TODAY, prescribe, receive
+from tests.pharmacy.factories import LotFactory, MedicineFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -227,3 +227,69 @@ def test_claims_per_patient_per_month_net_of_reversals(world, store1, metformin)
     (claim,) = selectors.claims(facility_id=world.pkm1.pk, month=dt.date(2026, 10, 1))
     assert claim.patient == world.patient1
     assert [(line.quantity, line.total) for line in claim.lines] == [(90, Decimal("13500"))]
+
+
+# ---------------------------------------------------------------- medicines unavailable
+
+
+@pytest.fixture
+def depot(world):  # type: ignore[no-untyped-def]
+    """KMK III.C.8.b.2: the partner apotek PRB keeps a depot of its stock at the puskesmas."""
+    from facilities.models import Facility
+    from pharmacy.models import Store
+    from tests.facilities.factories import FacilityFactory
+
+    apotek = FacilityFactory(kind=Facility.Kind.APOTEK_PRB, regency=world.pkm1.regency)
+    return Store.objects.create(
+        facility=world.pkm1, kind=Store.Kind.DEPOT, partner=apotek, name="Depo Apotek"
+    )
+
+
+def _regimen(medicine, quantity=90):  # type: ignore[no-untyped-def]
+    return [{"medicine": medicine.pk, "name": medicine.name, "quantity": quantity}]
+
+
+def test_a_medicine_in_the_partner_depot_is_not_unavailable(world, store1, depot, metformin):  # type: ignore[no-untyped-def]
+    receive(depot, metformin, 120, user=world.farmasi1)
+    regimen = _regimen(metformin)
+    assert selectors.usable_units_by_medicine(facility_id=world.pkm1.pk, as_of=TODAY) == {
+        metformin.pk: 120
+    }
+    assert (
+        selectors.medicines_unavailable(facility_id=world.pkm1.pk, regimen=regimen, as_of=TODAY)
+        is False
+    )
+
+
+def test_an_inactive_stores_stock_does_not_count(world, store1, depot, metformin):  # type: ignore[no-untyped-def]
+    receive(depot, metformin, 120, user=world.farmasi1)
+    depot.is_active = False
+    depot.save(update_fields=["is_active"])
+    regimen = _regimen(metformin)
+    assert selectors.usable_units_by_medicine(facility_id=world.pkm1.pk, as_of=TODAY) == {}
+    assert selectors.medicines_unavailable(facility_id=world.pkm1.pk, regimen=regimen, as_of=TODAY)
+
+
+def test_stock_is_unknown_without_an_active_dispensing_store(world, store1, metformin):  # type: ignore[no-untyped-def]
+    store1.is_active = False
+    store1.save(update_fields=["is_active"])
+    assert (
+        selectors.medicines_unavailable(
+            facility_id=world.pkm1.pk, regimen=_regimen(metformin), as_of=TODAY
+        )
+        is None
+    )
+
+
+def test_expired_lots_and_less_than_a_month_make_a_medicine_unavailable(world, store1, metformin):  # type: ignore[no-untyped-def]
+    from pharmacy.models import StockBalance
+
+    expired = LotFactory(medicine=metformin, expiry_date=TODAY)
+    StockBalance.objects.create(store=store1, lot=expired, medicine=metformin, quantity=500)
+    receive(store1, metformin, 60, user=world.farmasi1)
+    lines = selectors.regimen_lines_unavailable(
+        _regimen(metformin),
+        selectors.usable_units_by_medicine(facility_id=world.pkm1.pk, as_of=TODAY) or {},
+    )
+    assert [line["medicine"] for line in lines] == [metformin.pk]
+    assert not selectors.regimen_lines_unavailable(_regimen(metformin, 60), {metformin.pk: 60})

@@ -405,3 +405,24 @@ def test_medicines_unavailable_reads_the_puskesmas_prb_stock(world) -> None:
     balance.quantity = 120
     balance.save()
     assert services.case_medicines_unavailable(case) is False
+
+
+def test_medicines_unavailable_counts_the_partner_depot_and_ignores_inactive_stores(world) -> None:
+    """The hook reads ``pharmacy.selectors.medicines_unavailable``, as the sweep does."""
+    from facilities.models import Facility
+    from pharmacy.models import Lot, StockBalance, Store
+    from tests.facilities.factories import FacilityFactory
+
+    case = enrol(world)  # regimen: metformin 90 a month
+    metformin = FormularyMedicineFactory()
+    Store.objects.create(facility=world.pkm1, kind=Store.Kind.PRB, name="Gudang PRB")
+    apotek = FacilityFactory(kind=Facility.Kind.APOTEK_PRB, regency=world.pkm1.regency)
+    depot = Store.objects.create(
+        facility=world.pkm1, kind=Store.Kind.DEPOT, partner=apotek, name="Depo Apotek"
+    )
+    lot = Lot.objects.create(medicine=metformin, batch="D1", expiry_date=dt.date(2027, 6, 30))
+    StockBalance.objects.create(store=depot, lot=lot, medicine=metformin, quantity=120)
+    assert services.case_medicines_unavailable(case) is False
+    depot.is_active = False
+    depot.save(update_fields=["is_active"])
+    assert services.case_medicines_unavailable(case) is True
