@@ -386,6 +386,7 @@ def measure(requests: int) -> dict[str, object]:
     from accounts.models import User
     from dashboards import facts, selectors, services
     from facilities.models import Facility
+    from lib.months import add_months_first_day, month_start
     from patients.programs import Program
 
     today = timezone.localdate()
@@ -397,8 +398,8 @@ def measure(requests: int) -> dict[str, object]:
     )
     client = Client(HTTP_HOST="localhost")
     client.force_login(dinkes)
-    month = facts.month_start(today)
-    first = facts.add_months(month, -11)
+    month = month_start(today)
+    first = add_months_first_day(month, -11)
 
     def page(url: str, **params: str):  # type: ignore[no-untyped-def]
         def run() -> None:

@@ -7,7 +7,6 @@ are the rows the number counts. Read-only: dashboards never write other apps' ta
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import json
 from collections import defaultdict
@@ -19,28 +18,8 @@ from typing import Any
 from django.db import connection
 
 from dashboards import indicators as ind
+from lib.months import month_end, month_start
 from referrals import kmk
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def month_end(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
-    result, month = [], month_start(first)
-    while month <= last:
-        result.append(month)
-        month = add_months(month, 1)
-    return result
 
 
 def reference_date(month: dt.date, today: dt.date) -> dt.date:

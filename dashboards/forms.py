@@ -8,16 +8,17 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dashboards import facts
 from dashboards import indicators as ind
 from facilities.models import Facility
+from lib.months import add_months_first_day, month_start
 from patients.programs import Program
 
 
 def month_choices(today: dt.date, count: int = ind.MONTHS_KEPT) -> list[tuple[str, str]]:
-    first = facts.month_start(today)
+    first = month_start(today)
     return [
-        (f"{m:%Y-%m}", f"{m:%m/%Y}") for m in (facts.add_months(first, -i) for i in range(count))
+        (f"{m:%Y-%m}", f"{m:%m/%Y}")
+        for m in (add_months_first_day(first, -i) for i in range(count))
     ]
 
 
@@ -63,7 +64,7 @@ class FilterForm(forms.Form):
         if period:
             year, month = period.split("-")
             return dt.date(int(year), int(month), 1)
-        return facts.month_start(self.today)
+        return month_start(self.today)
 
     @property
     def programs(self) -> list[str]:

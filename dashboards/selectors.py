@@ -28,6 +28,7 @@ from dashboards import facts
 from dashboards import indicators as ind
 from dashboards.models import MonthlyFact
 from facilities.models import Facility
+from lib.months import add_months_first_day, months_between
 from patients.models import Patient
 from patients.programs import Program
 
@@ -178,8 +179,8 @@ def figures(
     """One query over the monthly facts, summed in the database per month and per puskesmas
     (``by="facility"``, the district page) or per programme (``by="program"``, a puskesmas
     page): the month's totals and the trend of the ``trend_months`` months up to ``month``."""
-    first = facts.add_months(month, -(trend_months - 1))
-    months = facts.months_between(first, month)
+    first = add_months_first_day(month, -(trend_months - 1))
+    months = months_between(first, month)
     key = {"facility": "facility_id", "program": "program"}[by]
     rows = (
         MonthlyFact.objects.filter(

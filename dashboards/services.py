@@ -13,13 +13,14 @@ from dashboards import facts
 from dashboards.indicators import MONTHS_KEPT
 from dashboards.models import DirtyMonth, MonthlyFact
 from facilities.models import Facility
+from lib.months import add_months_first_day, month_start, months_between
 from patients.programs import Program
 
 ALL_PROGRAMS = tuple(Program.values)
 
 
 def first_kept_month(today: dt.date) -> dt.date:
-    return facts.add_months(facts.month_start(today), -(MONTHS_KEPT - 1))
+    return add_months_first_day(month_start(today), -(MONTHS_KEPT - 1))
 
 
 def puskesmas_ids() -> list[int]:
@@ -39,7 +40,7 @@ def facts_refresh(
 ) -> int:
     """Recompute and replace the facts of these puskesmas × programmes × months."""
     today = today or timezone.localdate()
-    months = [m for m in (facts.month_start(m) for m in months) if m <= today]
+    months = [m for m in (month_start(m) for m in months) if m <= today]
     if not facility_ids or not months or not programs:
         return 0
     rows = facts.compute_facts(
@@ -99,7 +100,7 @@ def facts_refresh_dirty(*, today: dt.date | None = None) -> int:
             written += facts_refresh(
                 facility_ids=sorted(facility_ids),
                 programs=sorted(programs),
-                months=facts.months_between(month, today),
+                months=months_between(month, today),
                 today=today,
             )
     return written
@@ -109,14 +110,14 @@ def facts_refresh_current(*, today: dt.date | None = None) -> int:
     """The current month's figures describe today: recompute them (and last month's, so
     its final figures are those of its last day) for every puskesmas."""
     today = today or timezone.localdate()
-    months = [facts.add_months(facts.month_start(today), -1), facts.month_start(today)]
+    months = [add_months_first_day(month_start(today), -1), month_start(today)]
     return facts_refresh(facility_ids=puskesmas_ids(), months=months, today=today)
 
 
 def facts_rebuild(*, months: int = MONTHS_KEPT, today: dt.date | None = None) -> int:
     """Everything from scratch: every puskesmas, programme and kept month; empties the queue."""
     today = today or timezone.localdate()
-    first = facts.add_months(facts.month_start(today), -(months - 1))
+    first = add_months_first_day(month_start(today), -(months - 1))
     ids = puskesmas_ids()
     written = 0
     with transaction.atomic():
@@ -127,7 +128,7 @@ def facts_rebuild(*, months: int = MONTHS_KEPT, today: dt.date | None = None) ->
         for start in range(0, len(ids), 10):
             written += facts_refresh(
                 facility_ids=ids[start : start + 10],
-                months=facts.months_between(first, today),
+                months=months_between(first, today),
                 today=today,
             )
     return written

@@ -22,10 +22,10 @@ from accounts.models import User
 from demo.seed_referrals import ATTESTED, DM_FACTS, HT_FACTS
 from demo.world import DemoWorld
 from facilities.models import Facility
+from lib.months import add_months_same_day
 from patients.models import Patient
 from pharmacy.models import Medicine, Prescription, StockBalance
 from pharmacy.services import ledger, movements, prescriptions
-from referrals import kmk
 from referrals.models import BackReferralLetter, PrbCase
 from referrals.services import cases, letters, visits
 
@@ -304,7 +304,7 @@ def _enrol(
     medicine = medicines.get((name, strength))
     months_ago = rng.randint(1, 12)
     # Spread over the month, so control dates do not all fall on the same day.
-    letter_date = kmk.add_months(today, -months_ago) - dt.timedelta(days=rng.randint(0, 27))
+    letter_date = add_months_same_day(today, -months_ago) - dt.timedelta(days=rng.randint(0, 27))
     letter = letters.letter_receive(
         actor=doctor,
         facility=facility,

@@ -16,8 +16,8 @@ from django.utils import timezone
 from accounts.audit import audit_context
 from demo.world import DemoWorld
 from facilities.models import Facility
+from lib.months import add_months_first_day
 from patients.models import Patient
-from pharmacy import selectors
 from pharmacy.formulary import load_formulary
 from pharmacy.models import Medicine, StockCardLine, Store
 from pharmacy.services import ledger, movements, prescriptions
@@ -64,7 +64,7 @@ def seed(world: DemoWorld) -> None:
 
 def _stock_store(store, medicines, pharmacist, doctor, rng, today, history) -> None:  # type: ignore[no-untyped-def]
     patients = list(Patient.objects.filter(fktp=store.facility).order_by("id")[:40])
-    first = selectors.add_months(today.replace(day=1), -history)
+    first = add_months_first_day(today.replace(day=1), -history)
     month = first
     serial = 0
     while month <= today:
@@ -93,7 +93,7 @@ def _stock_store(store, medicines, pharmacist, doctor, rng, today, history) -> N
         )
         if month < today.replace(day=1) and patients:
             _dispense_month(store, month, medicines, patients, pharmacist, doctor, rng)
-        month = selectors.add_months(month, 1)
+        month = add_months_first_day(month, 1)
     # Lots near expiry, for the expiry list and the FEFO simulation of the plan.
     movements.stock_receive(
         actor=pharmacist,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.audit import audit_context
 from demo.world import DemoWorld
 from facilities.models import Facility
+from lib.months import add_months_same_day
 from patients.models import Patient
 from pharmacy.models import Medicine
 from referrals import kmk
@@ -196,7 +197,7 @@ def seed(world: DemoWorld) -> None:
                 program = "DM" if number % 2 else "HT"
                 facts = dict(PROGRAMS[program][1])
                 months_ago = 2 + number % 5
-                letter_date = kmk.add_months(today, -months_ago)
+                letter_date = add_months_same_day(today, -months_ago)
                 if number == 3:
                     facts.pop("ecg_normal", None)  # incomplete: accepted with an override
                 letter = _letter(

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.tiles import Tile
+from lib.months import add_months_first_day, month_end, month_start
 from pharmacy import planning
 from pharmacy.models import (
     Destruction,
@@ -182,19 +183,6 @@ def stock_card(
 # ---------------------------------------------------------------------------
 
 
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def month_end(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 # Reversals count with the movement they reverse.
 _EFFECTIVE = Coalesce(F("reverses__movement"), F("movement"))
 
@@ -250,7 +238,7 @@ def _usage_from_changes(
                 month=month, quantity_used=max(used_in_month, 0), stock_out_days=stock_out_days
             )
         )
-        month = add_months(month, 1)
+        month = add_months_first_day(month, 1)
     return history
 
 
@@ -386,7 +374,7 @@ def consumption_plans(
     """
     as_of = as_of or timezone.localdate()
     last = month_start(last_month)
-    first = add_months(last, -(history_months - 1))
+    first = add_months_first_day(last, -(history_months - 1))
     changes = _daily_changes(store, until=month_end(last))
     lots_by_medicine: dict[int, list[planning.StockLot]] = defaultdict(list)
     for b in lot_balances(store=store):

@@ -9,10 +9,11 @@ they are kept as data rather than as translatable interface strings.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from lib.months import add_months_same_day
 
 HEART = ("HEART_HHD", "HEART_ANGINA", "HEART_MI", "HEART_CHF")
 
@@ -37,13 +38,6 @@ SECTION = {
 CONTROL_INTERVAL_DAYS = 30
 SHORTEST_INTERVAL_DAYS = {"SCHIZOPHRENIA": 14}
 PLAN_MONTHS = 12  # monitoring items are scheduled a year ahead; a new plan renews them
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later, clamped to the month's end (31 Jan + 1 → 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)
@@ -505,7 +499,9 @@ def monitoring_schedule(
     if program == "SCHIZOPHRENIA":
         monitored = (*monitored, *schizophrenia_items(regimen, age))
     items = [
-        ScheduledItem(item.code, item.label, item.clause, add_months(start, month), item.facts)
+        ScheduledItem(
+            item.code, item.label, item.clause, add_months_same_day(start, month), item.facts
+        )
         for item in monitored
         for month in item.months
     ]

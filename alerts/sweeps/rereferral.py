@@ -27,8 +27,8 @@ from alerts.sweeps.raiser import (
     program_label,
 )
 from eligibility.rules import RULESET_ID, RequestError, evaluate
+from lib.months import add_months_same_day
 from pharmacy.selectors import regimen_lines_unavailable, usable_units_by_medicine
-from referrals import kmk
 from referrals.models import ControlVisit, PrbCase
 
 # III.B.x.d re-referral criteria read the visits of the last 3 months.
@@ -90,7 +90,7 @@ def alerts_sweep_rereferral(*, facility_id: int, as_of: dt.date, full: bool = Fa
     raiser = Raiser(facility_id=facility_id, kinds=[Alert.Kind.RE_REFERRAL])
     links = Links()
     stock = usable_units_by_medicine(facility_id=facility_id, as_of=as_of)
-    window_start = kmk.add_months(as_of, -RE_REFERRAL_WINDOW_MONTHS)
+    window_start = add_months_same_day(as_of, -RE_REFERRAL_WINDOW_MONTHS)
     cases = (
         in_care(facility_id)
         .values_list("pk", "program", "baseline_on", "current_regimen", "patient_id")

@@ -26,8 +26,8 @@ from alerts.sweeps.raiser import (
     in_care,
     patients_by_id,
 )
+from lib.months import add_months_same_day
 from patients.programs import Program
-from referrals import kmk
 from referrals.models import MonitoringItem
 
 # SLE: back to the hospital every 3 months (III.B.9.c.3); warn two weeks ahead.
@@ -73,7 +73,9 @@ def sle_review_dates(*, facility_id: int) -> Iterator[tuple[Any, ...]]:
         patients = patients_by_id(row[4] for row in chunk)
         for pk, open_item, letter_review, baseline_on, patient_id in chunk:
             name, _sex, _birth, pustu_id, _updated = patients[patient_id]
-            review = open_item or letter_review or kmk.add_months(baseline_on, SLE_REVIEW_MONTHS)
+            review = (
+                open_item or letter_review or add_months_same_day(baseline_on, SLE_REVIEW_MONTHS)
+            )
             yield pk, review, patient_id, name, pustu_id
 
 

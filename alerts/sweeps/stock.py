@@ -27,6 +27,7 @@ from alerts.sweeps.raiser import (
     patients_by_id,
     program_label,
 )
+from lib.months import add_months_first_day
 from pharmacy.selectors import regimen_monthly_quantity, usable_units_by_medicine
 
 # Stock: minimum = lead-time stock + buffer stock (III.C.1.a, D + C), both sized
@@ -44,11 +45,11 @@ STOCK_OUT_HORIZON_DAYS = 7
 def _minimums(store: Any, *, as_of: dt.date) -> dict[int, int]:
     """Minimum stock per medicine = lead-time stock + buffer stock (III.C.1.a D + C)."""
     from pharmacy import planning
-    from pharmacy.selectors import add_months, consumption_plans, month_start
+    from pharmacy.selectors import consumption_plans
 
     rows = consumption_plans(
         store=store,
-        last_month=add_months(month_start(as_of), -1),
+        last_month=add_months_first_day(as_of, -1),
         history_months=USAGE_HISTORY_MONTHS,
         period_months=1,
         lead_time_months=LEAD_TIME_MONTHS,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
+from lib.months import add_months_first_day
 from pharmacy import exports, planning, selectors
 from pharmacy.forms import (
     AbcForm,
@@ -42,7 +43,7 @@ def lplpo(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _planning_defaults() -> dict[str, Any]:
-    last = selectors.add_months(timezone.localdate().replace(day=1), -1)
+    last = add_months_first_day(timezone.localdate().replace(day=1), -1)
     return {
         "last_month": f"{last:%Y-%m}",
         "history_months": 12,
@@ -104,9 +105,9 @@ def planning_medicine(request: HttpRequest, pk: int, medicine_pk: int) -> HttpRe
 
 def _plan_one(store: Store, medicine: Medicine, data: dict) -> Any:
     today = timezone.localdate()
-    last = selectors.add_months(today.replace(day=1), -1)
+    last = add_months_first_day(today.replace(day=1), -1)
     history = selectors.monthly_usage(
-        store=store, medicine=medicine, first_month=selectors.add_months(last, -11), last_month=last
+        store=store, medicine=medicine, first_month=add_months_first_day(last, -11), last_month=last
     )
     remaining = selectors.stock_on_hand(store=store, medicine=medicine, as_of=today)
     return planning.plan_by_method(data, history=history, remaining_stock=remaining)

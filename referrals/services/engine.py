@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from eligibility.rules import RequestError, evaluate
+from lib.months import add_months_same_day
 from pharmacy import selectors as pharmacy_selectors
 from pharmacy.models import Medicine
-from referrals import kmk
 from referrals.models import (
     PrbCase,
 )
@@ -59,7 +59,7 @@ def back_referral_evaluate(
 
 
 def _window_visits(case: PrbCase, as_of: dt.date, *, exclude: int | None = None) -> list[dict]:
-    start = max(kmk.add_months(as_of, -3), case.baseline_on)
+    start = max(add_months_same_day(as_of, -3), case.baseline_on)
     visits = case.visits.filter(visit_date__gte=start, visit_date__lte=as_of)
     if exclude:
         visits = visits.exclude(pk=exclude)

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from demo.seed_pharmacy import seed
 from demo.world import build_world
+from lib.months import add_months_first_day
 from pharmacy import planning, selectors
 from pharmacy.models import Prescription, StockBalance, StockCardLine, Store
 
@@ -31,7 +32,7 @@ def test_the_demo_puskesmas_have_stock_history_and_lots_near_expiry() -> None:
     assert Prescription.objects.filter(facility=world.puskesmas[0], status="waiting").exists()
     plans = selectors.consumption_plans(
         store=first,
-        last_month=selectors.add_months(today.replace(day=1), -1),
+        last_month=add_months_first_day(today.replace(day=1), -1),
         history_months=6,
         period_months=12,
         lead_time_months=1,
