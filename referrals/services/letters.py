@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import inspect
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -92,8 +93,35 @@ def _patient_for_letter(*, actor: Any, facility: Facility, data: PatientInput) -
     return patient
 
 
-def letter_fingerprint(**content: Any) -> str:
-    """A stable hash of a letter's content, to recognise the same SRB sent twice."""
+def _letter_general(
+    attestations: Mapping[str, bool | None] | None, comorbidities: Sequence[dict[str, Any]]
+) -> dict[str, Any]:
+    """The letter's general criteria (II.A): the attestations given, and the comorbidities."""
+    general: dict[str, Any] = {k: v for k, v in (attestations or {}).items() if v is not None}
+    general["comorbidities"] = [dict(item) for item in comorbidities]
+    return general
+
+
+def letter_fingerprint(
+    *,
+    facility: Facility,
+    hospital: Facility,
+    srb_number: str,
+    letter_date: dt.date,
+    patient: PatientInput,
+    program: str,
+    icd10: str,
+    sep_number: str = "",
+    attestations: Mapping[str, bool | None] | None = None,
+    comorbidities: Sequence[dict[str, Any]] = (),
+    facts: dict[str, Any] | None = None,
+    medicines: Sequence[LetterMedicineInput] = (),
+) -> str:
+    """A stable hash of a letter's content, to recognise the same SRB sent twice.
+
+    Built here only, for the form and for the hospital systems' API alike; the
+    DPJP's name, the resume and the plan are not part of it.
+    """
 
     def default(value: Any) -> Any:
         if isinstance(value, (dt.date, dt.datetime)):
@@ -104,8 +132,28 @@ def letter_fingerprint(**content: Any) -> str:
             return value.pk
         raise TypeError(type(value))
 
+    content = {
+        "facility": facility,
+        "hospital": hospital,
+        "srb_number": srb_number,
+        "sep_number": sep_number,
+        "letter_date": letter_date,
+        "nik": patient.nik,
+        "bpjs_number": patient.bpjs_number,
+        "program": program,
+        "icd10": icd10,
+        "general": _letter_general(attestations, comorbidities),
+        "facts": dict(facts or {}),
+        "medicines": sorted(
+            [line.medicine.pk, line.signa, line.quantity_per_month, line.strength]
+            for line in medicines
+        ),
+    }
     text = json.dumps(content, sort_keys=True, default=default, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+_FINGERPRINT_FIELDS = frozenset(inspect.signature(letter_fingerprint).parameters)
 
 
 def letter_receive(
@@ -135,8 +183,7 @@ def letter_receive(
     leaves no patient, letter or medicine line behind.
     """
     facts = dict(facts or {})
-    general: dict[str, Any] = {k: v for k, v in (attestations or {}).items() if v is not None}
-    general["comorbidities"] = [dict(item) for item in comorbidities]
+    general = _letter_general(attestations, comorbidities)
     errors: dict[str, list[str]] = {}
     if letter_date > local_today():
         errors["letter_date"] = [_("The letter date cannot be in the future.")]
@@ -170,16 +217,13 @@ def letter_receive(
         srb_number=srb_number,
         sep_number=sep_number,
         letter_date=letter_date,
-        nik=patient.nik,
-        bpjs_number=patient.bpjs_number,
+        patient=patient,
         program=program,
         icd10=icd10,
-        general=general,
+        attestations=attestations,
+        comorbidities=comorbidities,
         facts=facts,
-        medicines=sorted(
-            [line.medicine.pk, line.signa, line.quantity_per_month, line.strength]
-            for line in medicines
-        ),
+        medicines=medicines,
     )
     with transaction.atomic():
         found = _patient_for_letter(actor=actor, facility=facility, data=patient)
@@ -237,26 +281,8 @@ def letter_receive_idempotent(**kwargs: Any) -> tuple[BackReferralLetter, bool]:
     existing = BackReferralLetter.objects.filter(srb_number=kwargs["srb_number"]).first()
     if existing is None:
         return letter_receive(**kwargs), True
-    patient: PatientInput = kwargs["patient"]
-    general = {k: v for k, v in (kwargs.get("attestations") or {}).items() if v is not None}
-    general["comorbidities"] = [dict(item) for item in kwargs.get("comorbidities", ())]
-    same = existing.fingerprint == letter_fingerprint(
-        facility=kwargs["facility"],
-        hospital=kwargs["hospital"],
-        srb_number=kwargs["srb_number"],
-        sep_number=kwargs.get("sep_number", ""),
-        letter_date=kwargs["letter_date"],
-        nik=patient.nik,
-        bpjs_number=patient.bpjs_number,
-        program=kwargs["program"],
-        icd10=kwargs["icd10"],
-        general=general,
-        facts=dict(kwargs.get("facts") or {}),
-        medicines=sorted(
-            [line.medicine.pk, line.signa, line.quantity_per_month, line.strength]
-            for line in kwargs.get("medicines", ())
-        ),
-    )
+    content = {key: value for key, value in kwargs.items() if key in _FINGERPRINT_FIELDS}
+    same = existing.fingerprint == letter_fingerprint(**content)
     if not same:
         raise ValidationError(
             {

@@ -426,3 +426,48 @@ def test_medicines_unavailable_counts_the_partner_depot_and_ignores_inactive_sto
     depot.is_active = False
     depot.save(update_fields=["is_active"])
     assert services.case_medicines_unavailable(case) is True
+
+
+def test_the_form_and_the_api_build_the_same_letter_fingerprint(world) -> None:
+    """One fingerprint for both intake paths: a letter typed in, then sent by the hospital."""
+    from tests.referrals.factories import ALL_ATTESTED
+
+    content = {
+        "facility": world.pkm1,
+        "hospital": HospitalFactory(regency=world.regency_a),
+        "srb_number": "SRB-FP-1",
+        "letter_date": dt.date(2026, 10, 1),
+        "patient": services.PatientInput(
+            nik=world.patient1.nik,
+            bpjs_number=world.patient1.bpjs_number,
+            name=world.patient1.name,
+            sex=world.patient1.sex,
+            birth_date=world.patient1.birth_date,
+        ),
+        "program": "DM",
+        "icd10": "E11.9",
+        "attestations": {**ALL_ATTESTED, "e": None},
+        "comorbidities": [{"icd10": "I10", "controlled_months": 6}],
+        "facts": DM_ELIGIBLE_FACTS,
+        "medicines": [
+            services.LetterMedicineInput(
+                medicine=FormularyMedicineFactory(), signa="3x1", quantity_per_month=90
+            )
+        ],
+    }
+    typed = services.letter_receive(actor=world.dokter1, dpjp_name="dr. Ahmad", **content)
+    assert typed.fingerprint == services.letter_fingerprint(**content)
+    sent, created = services.letter_receive_idempotent(
+        actor=world.dokter1,
+        dpjp_name="dr. Ahmad, Sp.PD",
+        source=BackReferralLetter.Source.API,
+        **content,
+    )
+    assert (sent, created) == (typed, False)
+    with pytest.raises(ValidationError) as raised:
+        services.letter_receive_idempotent(
+            actor=world.dokter1,
+            dpjp_name="dr. Ahmad",
+            **{**content, "facts": {**DM_ELIGIBLE_FACTS, "hba1c_percent": 9.5}},
+        )
+    assert "srb_number" in raised.value.message_dict
