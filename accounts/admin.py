@@ -18,11 +18,11 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "is_active", "regency"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,  # type: ignore[misc]
-        ("PRB", {"fields": ("role", "facility", "regency")}),
+        ("PRB", {"fields": ("role", "facility", "regency", "nip")}),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
-        ("PRB", {"fields": ("role", "facility", "regency")}),
+        ("PRB", {"fields": ("role", "facility", "regency", "nip")}),
     )
 
     def get_queryset(self, request):  # type: ignore[no-untyped-def]

@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,13 @@ class User(AbstractUser):
         blank=True,
         related_name="staff",
         verbose_name=_("facility"),
+    )
+    # Civil servant number (NIP, 18 digits) under the signature of printed letters.
+    nip = models.CharField(
+        _("NIP"),
+        max_length=18,
+        blank=True,
+        validators=[RegexValidator(r"^\d{18}$", _("A NIP has 18 digits."))],
     )
     regency = models.ForeignKey(
         Regency,

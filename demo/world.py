@@ -30,6 +30,15 @@ PUSKESMAS = [
     ("1205", "Puskesmas Tanjung Pura", ["Pustu Pematang Cengal"]),
     ("1205", "Puskesmas Selesai", ["Pustu Padang Cermin"]),
 ]
+# Letterhead of each puskesmas: street address and telephone (demo values).
+PUSKESMAS_CONTACTS = {
+    "Puskesmas Binjai Kota": ("Jl. Jend. Sudirman No. 12, Binjai Kota", "(061) 8821234"),
+    "Puskesmas Hasan Basri": ("Jl. Hasan Basri No. 5, Binjai Utara", "(061) 8825678"),
+    "Puskesmas Tanah Tinggi": ("Jl. Gunung Bendahara No. 40, Binjai Timur", "(061) 8829012"),
+    "Puskesmas Stabat": ("Jl. Proklamasi No. 21, Stabat", "(061) 8910345"),
+    "Puskesmas Tanjung Pura": ("Jl. Khairil Anwar No. 3, Tanjung Pura", "(061) 8960678"),
+    "Puskesmas Selesai": ("Jl. Pendidikan No. 8, Selesai", "(061) 8930901"),
+}
 OTHER_FACILITIES = [
     ("1275", Facility.Kind.RUMAH_SAKIT, "RSUD dr. R.M. Djoelham Binjai", "1275015", "0038R001"),
     ("1205", Facility.Kind.RUMAH_SAKIT, "RSUD Tanjung Pura", "1205012", "0038R002"),
@@ -48,6 +57,16 @@ ACCOUNTS: list[tuple[str, str, str | None, str | None, str]] = [
     ("farmasi.pkm2", User.Role.FARMASI, "1", None, "apt. Maya Sembiring"),
     ("dinkes.kab1", User.Role.DINKES, None, "1275", "Yusuf Harahap, SKM"),
 ]
+# Demo NIPs (18 digits: birth date, appointment month, sex, serial) for the signature blocks.
+DEMO_NIPS = {
+    "dokter.pkm1": "198503122010012003",
+    "perawat.pkm1": "199007252015032002",
+    "pustu.pkm1": "199211082019022001",
+    "farmasi.pkm1": "198806142014031001",
+    "dokter.pkm2": "198201302009011002",
+    "farmasi.pkm2": "199104172016042003",
+    "dinkes.kab1": "197912052005011004",
+}
 
 FIRST_NAMES_M = [
     "Ahmad",
@@ -134,6 +153,7 @@ def _facility(
     bpjs: str = "",
     parent: Facility | None = None,
 ) -> Facility:
+    address, phone = PUSKESMAS_CONTACTS.get(name, (name, ""))
     facility, _ = Facility.objects.get_or_create(
         kemenkes_code=code,
         defaults={
@@ -142,7 +162,9 @@ def _facility(
             "name": name,
             "bpjs_code": bpjs,
             "parent": parent,
-            "address": f"{name}, {regency.name}",
+            "address": f"{address}, {regency.name}",
+            "phone": phone,
+            "email": f"{code.lower()}@puskesmas.prb.local" if phone else "",
         },
     )
     return facility
@@ -223,6 +245,7 @@ def _user(
             first_name=first_name,
             last_name=last_name,
             email=f"{username}@prb.local",
+            nip=DEMO_NIPS.get(username, ""),
             is_staff=superuser,
             is_superuser=superuser,
         )

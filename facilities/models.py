@@ -67,6 +67,8 @@ class Facility(models.Model):
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # Printed on the letterhead of the facility's letters, cards and reports.
+    email = models.EmailField(_("email"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

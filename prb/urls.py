@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts.forms import LoginForm
 from prb import views
 
 api_v1 = [
@@ -18,7 +19,11 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path(
-        "akun/masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
+        "akun/masuk/",
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=LoginForm
+        ),
+        name="login",
     ),
     # Django's own login address leads to PRB's login page (one login, LOGIN_URL).
     path("akun/login/", RedirectView.as_view(pattern_name="login", query_string=True)),

@@ -1,20 +1,33 @@
-"""Form fields for the criteria engine's facts, built from ``program_fact_specs``.
+"""The criteria engine's facts for people: form fields and printed lines, from one place.
 
-The engine decides which facts a programme takes, their units and ranges; the
-form only renders them (``f_<fact>``) and turns the typed values back into the
-request's JSON. Range checks stay the engine's: its ``RequestError`` messages
-(Indonesian) are put on the matching field, so form, API and rules agree.
+The engine decides which facts a programme takes, their labels, units and
+ranges; the form only renders them (``f_<fact>``) and turns the typed values
+back into the request's JSON. Range checks stay the engine's: its
+``RequestError`` messages (Indonesian) are put on the matching field, so form,
+API and rules agree. ``fact_lines`` prints stored facts with the same labels,
+units and choice names the form shows ("GDP 214 mg/dL", "Komplikasi
+neuropati: ya"): pages, letters and exports never show a fact key or
+``True``/``False``.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from eligibility.rules import FactSpec, program_fact_specs
+from eligibility.rules.facts import FACT_SPECS
+from eligibility.rules.instruments import (
+    NO_CORTICOSTEROID,
+    NO_ICS,
+    PANSS_REMISSION_ITEMS,
+    SLEDAI_2K_LABELS,
+)
+from facilities.formatting import format_number
 
 PREFIX = "f_"
 YES, NO = "yes", "no"
@@ -35,6 +48,15 @@ class ItemListField(forms.CharField):
             raise forms.ValidationError(
                 _("Enter whole numbers separated by spaces or commas.")
             ) from exc
+
+
+def choice_label(value: str) -> str:
+    """How a fact's string choice reads ("none" → "tidak ada", SLEDAI keys in Indonesian)."""
+    if value in (NO_ICS, NO_CORTICOSTEROID):
+        return str(_("none"))
+    if value in SLEDAI_2K_LABELS:
+        return SLEDAI_2K_LABELS[value]
+    return value.replace("_", " ")
 
 
 def _label(spec: FactSpec) -> str:
@@ -73,7 +95,7 @@ def field_for(spec: FactSpec) -> dict[str, forms.Field]:
         return {
             name: forms.ChoiceField(
                 label=spec.label,
-                choices=[("", "—"), *((choice, choice) for choice in spec.choices)],
+                choices=[("", "—"), *((choice, choice_label(choice)) for choice in spec.choices)],
                 required=False,
             )
         }
@@ -81,7 +103,7 @@ def field_for(spec: FactSpec) -> dict[str, forms.Field]:
         return {
             name: forms.MultipleChoiceField(
                 label=spec.label,
-                choices=[(choice, choice) for choice in spec.choices],
+                choices=[(choice, choice_label(choice)) for choice in spec.choices],
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
             )
@@ -91,13 +113,79 @@ def field_for(spec: FactSpec) -> dict[str, forms.Field]:
     # object: PANSS items, one small field each
     return {
         f"{name}_{key}": forms.IntegerField(
-            label=f"PANSS {key}",
+            label=f"PANSS {key} ({PANSS_REMISSION_ITEMS.get(key, key)})",
             required=False,
             widget=forms.TextInput(attrs={"inputmode": "numeric"}),
             help_text=f"{spec.item_min}–{spec.item_max}",
         )
         for key in spec.choices
     }
+
+
+@dataclass(frozen=True)
+class FactLine:
+    """One stored fact as people read it: ``label`` and ``value`` for tables,
+    ``text`` inline ("GDP 214 mg/dL", "Komplikasi neuropati: ya")."""
+
+    name: str
+    label: str
+    value: str
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _spec_for(name: str) -> FactSpec | None:
+    return FACT_SPECS.get(name)
+
+
+def _value_text(spec: FactSpec | None, value: Any) -> str:
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, int | float):
+        if spec is not None and spec.formatter is not None:
+            return spec.formatter(value)
+        number = format_number(value)
+        return f"{number}{spec.unit_suffix}" if spec is not None else number
+    if isinstance(value, dict):
+        return ", ".join(f"{key} {format_number(score)}" for key, score in value.items())
+    if isinstance(value, list):
+        return (
+            ", ".join(
+                format_number(item) if isinstance(item, int | float) else choice_label(str(item))
+                for item in value
+            )
+            or "–"
+        )
+    return choice_label(str(value))
+
+
+def fact_line(name: str, value: Any) -> FactLine:
+    """One fact for people, labelled by its spec (unknown names are made readable)."""
+    spec = _spec_for(name)
+    label = spec.label if spec is not None else name.replace("_", " ").capitalize()
+    short = spec.short if spec is not None else label
+    text = _value_text(spec, value)
+    numeric = isinstance(value, int | float) and not isinstance(value, bool)
+    inline = f"{short} {text}" if numeric else f"{short}: {text}"
+    return FactLine(name=name, label=label, value=text, text=inline)
+
+
+def fact_lines(facts: dict[str, Any] | None, program: str | None = None) -> list[FactLine]:
+    """Stored facts for people, in the programme's form order when it is known."""
+    facts = facts or {}
+    order: list[str] = []
+    if program:
+        for mode in ("re_referral", "back_referral"):
+            try:
+                specs = program_fact_specs(program, mode)  # type: ignore[arg-type]
+            except ValueError:
+                specs = []
+            order += [spec.name for spec in specs if spec.name not in order]
+    names = [name for name in order if name in facts]
+    names += [name for name in facts if name not in names]
+    return [fact_line(name, facts[name]) for name in names if facts[name] not in (None, "", [])]
 
 
 def fact_fields(program: str, mode: str = "back_referral") -> dict[str, forms.Field]:

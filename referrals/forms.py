@@ -245,6 +245,13 @@ class ReturnForm(forms.Form):
     )
 
 
+def _takes_anti_seizure_medicines(case: PrbCase) -> bool:
+    if case.program == Program.EPILEPSY:
+        return True
+    ids = [entry.get("medicine") for entry in case.current_regimen or []]
+    return Medicine.objects.filter(pk__in=ids, rule_group=Medicine.RuleGroup.ANTI_SEIZURE).exists()
+
+
 class VisitForm(forms.Form):
     visit_date = forms.DateField(label=_("Visit date"), widget=DateInput())
     weight_kg = forms.DecimalField(
@@ -291,6 +298,9 @@ class VisitForm(forms.Form):
 
         self.case = case
         self.fields["adherence"].choices = [("", "—"), *Adherence.choices]  # type: ignore[attr-defined]
+        if not _takes_anti_seizure_medicines(case):
+            # The DPJP's agreement concerns anti-seizure medicines only (III.B.6.a.3.a).
+            del self.fields["dpjp_approval"]
         self.fields.update(factfields.fact_fields(case.program, "re_referral"))
 
     def fact_values(self) -> dict[str, Any]:
@@ -372,9 +382,10 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args: Any, allowed: set[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [  # type: ignore[attr-defined]
-            (value, label) for value, label in PrbCase.Status.choices if value in allowed
-        ]
+        choices = [(value, label) for value, label in PrbCase.Status.choices if value in allowed]
+        self.has_choices = bool(choices)
+        # No status is pre-selected: changing a case's status is a deliberate choice.
+        self.fields["status"].choices = [("", "—"), *choices]  # type: ignore[attr-defined]
 
 
 class CarePlanForm(forms.ModelForm):

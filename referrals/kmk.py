@@ -189,6 +189,41 @@ TARGETS = {
     "SLE": "Remisi tanpa tanda kekambuhan (III.B.9.a.2)",
 }
 
+# The same targets and examinations in the patient's words, for the control card:
+# no clause codes, no abbreviations a patient would not know.
+PATIENT_TARGETS = {
+    "DM": (
+        "Gula darah terkendali: gula darah puasa 80–130 mg/dL, gula darah 2 jam sesudah "
+        "makan di bawah 180 mg/dL, HbA1c (rata-rata gula darah 3 bulan) di bawah 7%"
+    ),
+    "HT": "Tekanan darah di bawah 140/90 mmHg",
+    "HEART_HHD": "Tekanan darah di bawah 140/90 mmHg, tidak sesak dan kaki tidak bengkak",
+    "HEART_ANGINA": "Tekanan darah di bawah 140/90 mmHg, tidak nyeri dada saat beraktivitas",
+    "HEART_MI": "Tekanan darah di bawah 140/90 mmHg, tetap kuat beraktivitas sehari-hari",
+    "HEART_CHF": "Tidak makin sesak dan tubuh tidak bengkak karena cairan",
+    "ASTHMA": "Asma terkendali: jarang sesak atau batuk, tidur nyenyak, kegiatan tidak terganggu",
+    "COPD": "Sesak napas ringan dan tidak ada serangan (kambuh)",
+    "EPILEPSY": "Tidak kejang, dengan obat dan dosis yang sama",
+    "STROKE": "Tekanan darah, gula darah, kolesterol dan asam urat terkendali",
+    "SCHIZOPHRENIA": "Tidak kambuh dan efek samping obat diperiksa teratur",
+    "SLE": "Lupus tenang, tanpa tanda kambuh",
+}
+PATIENT_EXAMINATIONS = {
+    "glucose": "cek gula darah",
+    "hba1c": "cek HbA1c (rata-rata gula darah 3 bulan)",
+    "bp": "cek tekanan darah",
+    "symptoms": "tanya jawab gejala asma",
+    "peak_flow": "tiup alat pengukur kekuatan napas",
+    "cat": "isi kuesioner sesak napas",
+    "seizures": "lihat catatan kejang dan minum obat",
+    "risk_factors": "cek tekanan darah, gula darah, kolesterol dan asam urat",
+    "weight_bmi": "timbang berat badan dan ukur tinggi badan",
+    "lipids": "cek kolesterol",
+    "movement": "periksa gerakan tubuh (efek samping obat)",
+    "relapse_signs": "periksa tanda kambuh",
+    "hospital_review": "kontrol ke rumah sakit",
+}
+
 _HEART_SELF = (
     ("healthy_life", "Menjalani pola hidup sehat"),
     ("bp_device", "Memiliki alat ukur tekanan darah sederhana/digital"),

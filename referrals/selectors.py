@@ -8,6 +8,7 @@ outside the user's scope.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,10 +18,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.tiles import Tile
+from facilities import workdays
 from facilities.models import Facility
 from patients.models import Patient
 from pharmacy.models import Prescription, PrescriptionLine
 from referrals import kmk
+from referrals.factfields import fact_lines
 from referrals.models import (
     IN_CARE_STATUSES,
     BackReferralLetter,
@@ -190,13 +193,16 @@ def patient_timeline(*, user: Any, patient: Patient) -> list[dict[str, Any]]:
                 reverse("referrals:letter_detail", args=[letter.pk]),
             )
         )
-    for visit in ControlVisit.objects.visible_to(user).filter(case__patient=patient):
+    for visit in (
+        ControlVisit.objects.visible_to(user).filter(case__patient=patient).select_related("case")
+    ):
+        measured = "; ".join(line.text for line in fact_lines(visit.facts, visit.case.program))
         entries.append(
             _entry(
                 visit.visit_date,
                 "visit",
                 _("Control visit"),
-                visit.get_outcome_display(),
+                " · ".join(part for part in (visit.get_outcome_display(), measured) if part),
                 reverse("referrals:visit_detail", args=[visit.pk]),
             )
         )
@@ -271,3 +277,40 @@ def home_tiles(*, user: Any) -> list[Tile]:
         return []
     waiting = letter_list(user=user, status="received").count()
     return [Tile(_("Referral letters waiting"), waiting, reverse("referrals:inbox"))]
+
+
+_CLAUSE_CODE = re.compile(r"\s*\((?:Diktum\s+)?(?:KEEMPAT|[IV]+\.)[^)]*\)")
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """One line of the patient's control card: the date and what will be examined."""
+
+    date: dt.date
+    examinations: list[str]
+
+
+def control_card(case: PrbCase, plan: CarePlan | None, count: int = 6) -> dict[str, Any]:
+    """What the control card tells the patient: dates on working days, tests, target.
+
+    Dates follow the care plan's interval from the next control, each moved to a
+    working day (``facilities.workdays``); the examinations due around each date
+    are named in plain words, and the target loses its clause codes.
+    """
+    if plan is None or case.next_control_date is None:
+        return {"rows": [], "target": ""}
+    dates = workdays.control_dates(case.next_control_date, plan.control_interval_days, count)
+    half = dt.timedelta(days=plan.control_interval_days / 2)
+    wanted: list[set[str]] = [set() for _ in dates]
+    for item in plan.monitoring.all():
+        if item.done_on or not dates[0] - half <= item.due_on <= dates[-1] + half:
+            continue
+        nearest = min(range(len(dates)), key=lambda i: abs(dates[i] - item.due_on))
+        wanted[nearest].add(kmk.PATIENT_EXAMINATIONS.get(item.code, item.label))
+    rows = [CardRow(date, sorted(names)) for date, names in zip(dates, wanted, strict=True)]
+    targets = (plan.targets or "").strip()
+    if not targets or targets == kmk.TARGETS.get(case.program):
+        target = kmk.PATIENT_TARGETS.get(case.program, "")
+    else:
+        target = _CLAUSE_CODE.sub("", targets)
+    return {"rows": rows, "target": target}

@@ -3,6 +3,8 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from referrals import factfields
+
 register = template.Library()
 
 OUTCOME_LABELS = {
@@ -54,3 +56,19 @@ def general_criteria(criteria: list) -> list:
 @register.filter
 def program_criteria(criteria: list) -> list:
     return [c for c in criteria or [] if not c["id"].startswith("KEEMPAT.")]
+
+
+@register.filter
+def fact_lines(facts: dict | None, program: str | None = None) -> list:
+    """Stored facts as labelled, formatted lines (``referrals.factfields.fact_lines``)."""
+    return factfields.fact_lines(facts, program)
+
+
+@register.filter
+def outcome_counts(criteria: list | None) -> dict[str, int]:
+    """How many clauses are met, not met and unknown (the intake form's sticky summary)."""
+    counts = {"met": 0, "not_met": 0, "unknown": 0}
+    for clause in criteria or []:
+        kind = OUTCOME_CLASSES.get(clause.get("outcome", ""), "unknown")
+        counts[kind] += 1
+    return counts

@@ -168,7 +168,10 @@ def letter_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             forms.put_errors(form, exc)
         else:
-            messages.success(request, _("Back-referral letter %(n)s received.") % {"n": letter})
+            messages.success(
+                request,
+                _("Back-referral letter %(n)s saved; it awaits the decision.") % {"n": letter},
+            )
             return redirect("referrals:letter_detail", pk=letter.pk)
     return _letter_form_page(request, form, formset, _panel_context(request, form), status=400)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -37,14 +35,10 @@ def case_card(request: HttpRequest, pk: int) -> HttpResponse:
         path=request.path,
     )
     plan = selectors.current_care_plan(case)
-    dates = []
-    if case.next_control_date and plan:
-        step = plan.control_interval_days
-        dates = [case.next_control_date + dt.timedelta(days=step * i) for i in range(6)]
     return render(
         request,
         "referrals/print_card.html",
-        {"case": case, "plan": plan, "control_dates": dates},
+        {"case": case, "plan": plan, "card": selectors.control_card(case, plan)},
     )
 
 

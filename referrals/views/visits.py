@@ -59,7 +59,7 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
                 symptoms=data["symptoms"],
                 side_effects=data["side_effects"],
                 lines=forms.visit_line_inputs(formset),
-                dpjp_approval=data["dpjp_approval"],
+                dpjp_approval=data.get("dpjp_approval", ""),
             )
         except ValidationError as exc:
             forms.put_errors(form, exc)

@@ -1,6 +1,36 @@
 // PRB's own behaviour, kept out of the markup: the Content-Security-Policy allows no inline script.
+// Every page works without it.
 document.addEventListener("click", (event) => {
   if (event.target instanceof Element && event.target.closest("[data-print]")) {
     window.print();
+  }
+});
+
+// A submitted form with errors: the focus moves to its summary, and each link of the
+// summary puts the focus in the field it names (templates/includes/error_summary.html).
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector(".error-summary");
+  if (summary) {
+    summary.focus();
+  }
+});
+document.addEventListener("click", (event) => {
+  if (!(event.target instanceof Element)) {
+    return;
+  }
+  const link = event.target.closest(".error-summary a[href^='#']");
+  const field = link && document.getElementById(link.getAttribute("href").slice(1));
+  if (field) {
+    event.preventDefault();
+    field.scrollIntoView({ block: "center" });
+    field.focus();
+  }
+  // The intake form's sticky criteria summary opens the full panel.
+  const opener = event.target.closest("[data-open-panel]");
+  const panel = opener && document.getElementById(opener.getAttribute("data-open-panel"));
+  if (panel) {
+    event.preventDefault();
+    panel.scrollIntoView({ block: "start" });
+    panel.focus();
   }
 });

@@ -23,7 +23,9 @@ def test_pages_need_a_login(world, client) -> None:
 
 def test_a_wrong_password_gets_an_indonesian_message(world, client) -> None:
     response = client.post(reverse("login"), {"username": "dokter1", "password": "salah"})
-    assert "dan sandi yang benar" in response.content.decode()
+    body = response.content.decode()
+    assert "Nama pengguna atau kata sandi salah." in body
+    assert "nama pengguna nama pengguna" not in body.lower()  # no doubled words
     assert "_auth_user_id" not in client.session
 
 

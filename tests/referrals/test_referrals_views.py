@@ -388,7 +388,9 @@ def test_ticking_self_management_with_htmx(world, login) -> None:
     )
     item.refresh_from_db()
     assert item.taught_on == dt.date(2026, 11, 10)
-    assert "☑" in response.content.decode() and "<html" not in response.content.decode()
+    body = response.content.decode()
+    assert 'aria-pressed="true"' in body and "diajarkan 10/11/2026" in body
+    assert "<html" not in body
 
 
 def test_readiness_warning_and_edit(world, login) -> None:
