@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.audit import refuse_truncate, tracked
 from accounts.scoping import staff_scope
 from facilities.models import Facility
-from patients.validators import validate_bpjs_number, validate_nik_format
+from patients.validators import validate_birth_date, validate_bpjs_number, validate_nik_format
 
 
 class PatientQuerySet(models.QuerySet["Patient"]):
@@ -51,7 +51,7 @@ class Patient(models.Model):
     )
     name = models.CharField(_("name"), max_length=150)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
-    birth_date = models.DateField(_("birth date"))
+    birth_date = models.DateField(_("birth date"), validators=[validate_birth_date])
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     reminder_consent = models.BooleanField(

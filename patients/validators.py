@@ -1,9 +1,11 @@
-"""Identifiers of Indonesian patients: NIK (16 digits) and the BPJS/JKN card number (13 digits)."""
+"""Identifiers of Indonesian patients: NIK (16 digits), the BPJS/JKN card number (13 digits),
+and the birth date every form and API applies (one validator for both)."""
 
 import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 NIK_RE = re.compile(r"^\d{16}$")
@@ -21,6 +23,17 @@ def validate_nik_format(value: str) -> None:
             _("Digits 7–12 of the NIK must be a birth date (DDMMYY, day + 40 for women)."),
             code="nik_date",
         )
+
+
+EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
+
+
+def validate_birth_date(value: dt.date) -> None:
+    """A living patient's birth date: not in the future, not before 1900."""
+    if value > timezone.localdate():
+        raise ValidationError(_("The birth date cannot be in the future."), code="birth_future")
+    if value < EARLIEST_BIRTH_DATE:
+        raise ValidationError(_("The birth date cannot be before 1900."), code="birth_too_early")
 
 
 def validate_bpjs_number(value: str) -> None:

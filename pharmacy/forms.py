@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.text import NOTE_TEXT
 from patients.forms import DateInput
 from pharmacy import planning
 from pharmacy.models import Destruction, Lot, Medicine, StockBalance, StockCardLine, Store
@@ -150,9 +151,13 @@ class DestructionForm(forms.Form):
         label=_("Witnesses"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One witness per line: name, position."),
+        max_length=NOTE_TEXT,
     )
     note = forms.CharField(
-        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=NOTE_TEXT,
     )
 
     def __init__(self, *args: object, balances: list[StockBalance], **kwargs: object) -> None:

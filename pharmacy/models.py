@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import refuse_truncate, tracked
 from accounts.scoping import staff_scope
+from common.text import NOTE_TEXT
 from facilities.models import Facility, Regency
 from patients.models import Patient
 from patients.programs import Program
@@ -477,9 +478,9 @@ class Destruction(models.Model):
     method = models.CharField(_("method"), max_length=14, choices=Method.choices)
     place = models.CharField(_("place"), max_length=200)
     witnesses = models.TextField(
-        _("witnesses"), help_text=_("One witness per line: name, position.")
+        _("witnesses"), help_text=_("One witness per line: name, position."), max_length=NOTE_TEXT
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=NOTE_TEXT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

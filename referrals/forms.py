@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from common.text import LONG_TEXT, NOTE_TEXT
 from eligibility.rules import criteria_catalogue
 from facilities.models import Facility
 from patients.models import Patient
 from patients.programs import Program
-from patients.validators import validate_bpjs_number, validate_nik_format
+from patients.validators import validate_birth_date, validate_bpjs_number, validate_nik_format
 from pharmacy.models import Medicine
 from referrals import factfields, kmk, selectors
 from referrals.models import CarePlan, ContactAttempt, HomeVisit, PrbCase
@@ -72,16 +73,24 @@ class LetterForm(forms.Form):
     )
     name = forms.CharField(label=_("Patient name"), max_length=150)
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Patient.Sex.choices])
-    birth_date = forms.DateField(label=_("Birth date"), widget=DateInput())
+    birth_date = forms.DateField(
+        label=_("Birth date"), widget=DateInput(), validators=[validate_birth_date]
+    )
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     address = forms.CharField(label=_("Address"), max_length=255, required=False)
     program = forms.ChoiceField(label=_("PRB programme"), choices=Program.choices)
     icd10 = Icd10Field(label=_("ICD-10 diagnosis"), max_length=10)
     clinical_resume = forms.CharField(
-        label=_("Clinical resume"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Clinical resume"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=LONG_TEXT,
     )
     management_plan = forms.CharField(
-        label=_("Management plan"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Management plan"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=LONG_TEXT,
     )
     next_hospital_review = forms.DateField(
         label=_("Next hospital review"), widget=DateInput(), required=False
@@ -228,6 +237,7 @@ class AcceptForm(forms.Form):
         label=_("Reason for accepting despite the criteria"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        max_length=NOTE_TEXT,
     )
     control_interval_days = forms.IntegerField(
         label=_("Control every (days)"),
@@ -242,6 +252,7 @@ class ReturnForm(forms.Form):
     return_reasons = forms.CharField(
         label=_("Reasons for returning to the hospital"),
         widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=NOTE_TEXT,
     )
 
 
@@ -273,11 +284,17 @@ class VisitForm(forms.Form):
         localize=True,
     )
     symptoms = forms.CharField(
-        label=_("Complaints and symptoms"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Complaints and symptoms"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=LONG_TEXT,
     )
     adherence = forms.ChoiceField(label=_("Adherence"), choices=[])
     side_effects = forms.CharField(
-        label=_("Side effects"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Side effects"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=LONG_TEXT,
     )
     next_control_date = forms.DateField(
         label=_("Next control"),
@@ -368,6 +385,7 @@ class ReReferralForm(forms.Form):
         label=_("Doctor's reason and summary"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
+        max_length=NOTE_TEXT,
     )
 
     def __init__(self, *args: Any, case: PrbCase, **kwargs: Any) -> None:

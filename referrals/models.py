@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import tracked
 from accounts.scoping import staff_scope
+from common.text import LONG_TEXT, NOTE_TEXT
 from facilities.models import Facility
 from patients.models import Patient
 from patients.programs import Program
@@ -79,9 +80,10 @@ class PrbCase(models.Model):
     override_reason = models.TextField(
         _("override reason"),
         blank=True,
+        max_length=NOTE_TEXT,
         help_text=_("Why the referral was accepted although incomplete or not eligible."),
     )
-    status_note = models.TextField(_("status note"), blank=True)
+    status_note = models.TextField(_("status note"), blank=True, max_length=NOTE_TEXT)
     status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -178,8 +180,8 @@ class BackReferralLetter(models.Model):
     icd10 = models.CharField(_("ICD-10 diagnosis"), max_length=10)
     # [{"icd10": "E78.5", "controlled_months": 4}] — the engine's general.comorbidities
     comorbidities = models.JSONField(_("comorbidities"), default=list, blank=True)
-    clinical_resume = models.TextField(_("clinical resume"), blank=True)
-    management_plan = models.TextField(_("management plan"), blank=True)
+    clinical_resume = models.TextField(_("clinical resume"), blank=True, max_length=LONG_TEXT)
+    management_plan = models.TextField(_("management plan"), blank=True, max_length=LONG_TEXT)
     next_hospital_review = models.DateField(_("next hospital review"), null=True, blank=True)
     facts = models.JSONField(_("clinical facts"), default=dict, blank=True)
     general = models.JSONField(_("general criteria (KEEMPAT)"), default=dict, blank=True)
@@ -188,8 +190,8 @@ class BackReferralLetter(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED
     )
-    return_reasons = models.TextField(_("reasons for returning"), blank=True)
-    override_reason = models.TextField(_("override reason"), blank=True)
+    return_reasons = models.TextField(_("reasons for returning"), blank=True, max_length=NOTE_TEXT)
+    override_reason = models.TextField(_("override reason"), blank=True, max_length=NOTE_TEXT)
     source = models.CharField(_("source"), max_length=4, choices=Source.choices)
     # Hash of the letter's content: the same SRB sent again is recognised (API idempotency).
     fingerprint = models.CharField(max_length=64, editable=False)
@@ -284,7 +286,7 @@ class CarePlan(models.Model):
     place = models.CharField(
         _("place of control"), max_length=10, choices=Place.choices, default=Place.PUSKESMAS
     )
-    targets = models.TextField(_("targets"), blank=True)
+    targets = models.TextField(_("targets"), blank=True, max_length=NOTE_TEXT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -393,9 +395,9 @@ class ControlVisit(models.Model):
     height_cm = models.DecimalField(
         _("height (cm)"), max_digits=5, decimal_places=1, null=True, blank=True
     )
-    symptoms = models.TextField(_("complaints and symptoms"), blank=True)
+    symptoms = models.TextField(_("complaints and symptoms"), blank=True, max_length=LONG_TEXT)
     adherence = models.CharField(_("adherence"), max_length=10, choices=Adherence.choices)
-    side_effects = models.TextField(_("side effects"), blank=True)
+    side_effects = models.TextField(_("side effects"), blank=True, max_length=LONG_TEXT)
     prescription = models.ForeignKey(
         Prescription,
         on_delete=models.PROTECT,
@@ -469,7 +471,7 @@ class ReReferral(models.Model):
     referred_on = models.DateField(_("referral date"))
     letter_number = models.CharField(_("letter number"), max_length=60, unique=True)
     clause_ids = models.JSONField(_("triggered criteria"), default=list, blank=True)
-    doctor_reason = models.TextField(_("doctor's reason"), blank=True)
+    doctor_reason = models.TextField(_("doctor's reason"), blank=True, max_length=NOTE_TEXT)
     visit = models.ForeignKey(
         ControlVisit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -518,8 +520,8 @@ class HomeVisit(models.Model):
     visited_on = models.DateField(_("visit date"))
     visitor_role = models.CharField(_("visited by"), max_length=10, choices=VisitorRole.choices)
     visitor_name = models.CharField(_("visitor's name"), max_length=150)
-    findings = models.TextField(_("findings"))
-    follow_up = models.TextField(_("follow-up"), blank=True)
+    findings = models.TextField(_("findings"), max_length=LONG_TEXT)
+    follow_up = models.TextField(_("follow-up"), blank=True, max_length=LONG_TEXT)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -1,7 +1,7 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,8 +24,6 @@ class EligibilityEvaluateApi(APIView):
     No database rows are read or written: the request carries every fact.
     """
 
-    parser_classes = [JSONParser]
-
     @extend_schema(
         request=OpenApiTypes.OBJECT,
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
@@ -35,7 +33,7 @@ class EligibilityEvaluateApi(APIView):
     def post(self, request: Request) -> Response:
         if not isinstance(request.data, dict):
             return Response(
-                {"errors": {"": ["Permintaan harus berupa objek JSON."]}},
+                {"errors": {"": [_("The request must be a JSON object.")]}},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         try:

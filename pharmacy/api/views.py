@@ -1,7 +1,7 @@
 """Pharmacy API (STYLE.md 6): one view per operation, nested input/output serializers."""
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api import StrictSerializer
 from pharmacy import selectors
 from pharmacy.models import Lot, Medicine, StockCardLine
 from pharmacy.services import movements, prescriptions
@@ -19,12 +20,6 @@ from pharmacy.services import movements, prescriptions
 def _require_pharmacist(user: object) -> None:
     if not (user.is_superuser or user.role in ("farmasi", "admin")):  # type: ignore[attr-defined]
         raise PermissionDenied
-
-
-def _api_error(error: ValidationError) -> ApiValidationError:
-    if hasattr(error, "error_dict"):
-        return ApiValidationError(error.message_dict)
-    return ApiValidationError({"non_field_errors": error.messages})
 
 
 class CardLineOutputSerializer(serializers.ModelSerializer):
@@ -56,11 +51,11 @@ class CardLineOutputSerializer(serializers.ModelSerializer):
 
 
 class StockReceiveApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictSerializer):
         class Meta:
             ref_name = "StockReceiveInput"
 
-        class LineSerializer(serializers.Serializer):
+        class LineSerializer(StrictSerializer):
             class Meta:
                 ref_name = "StockReceiveLine"
 
@@ -89,29 +84,27 @@ class StockReceiveApi(APIView):
         data = serializer.validated_data
         store = selectors.store_for_user(request.user, data["store"])
         _require_pharmacist(request.user)
-        try:
-            lines = movements.stock_receive(
-                actor=request.user,
-                store=store,
-                received_on=data["received_on"],
-                source=data["source"],
-                supplier=data["supplier"],
-                reference=data["reference"],
-                lines=[movements.ReceiptLineInput(**line) for line in data["lines"]],
-            )
-        except ValidationError as error:
-            raise _api_error(error) from error
+        # A service's ValidationError becomes field errors in common.api.exception_handler.
+        lines = movements.stock_receive(
+            actor=request.user,
+            store=store,
+            received_on=data["received_on"],
+            source=data["source"],
+            supplier=data["supplier"],
+            reference=data["reference"],
+            lines=[movements.ReceiptLineInput(**line) for line in data["lines"]],
+        )
         return Response(
             CardLineOutputSerializer(lines, many=True).data, status=status.HTTP_201_CREATED
         )
 
 
 class StockDispenseApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictSerializer):
         class Meta:
             ref_name = "StockDispenseInput"
 
-        class LineSerializer(serializers.Serializer):
+        class LineSerializer(StrictSerializer):
             class Meta:
                 ref_name = "StockDispenseLine"
 
@@ -119,7 +112,12 @@ class StockDispenseApi(APIView):
             quantity = serializers.IntegerField(min_value=0)
 
         dispensed_on = serializers.DateField(required=False)
-        lines = LineSerializer(many=True, required=False)
+        lines = LineSerializer(
+            many=True,
+            required=False,
+            allow_empty=False,
+            help_text="Units per prescription line; without it every line gets what is owed.",
+        )
 
     class OutputSerializer(serializers.Serializer):
         class Meta:
@@ -151,16 +149,25 @@ class StockDispenseApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            result = prescriptions.stock_dispense(
-                actor=request.user,
-                prescription=prescription,
-                dispensed_on=data.get("dispensed_on"),
-                quantities={line["line"]: line["quantity"] for line in data.get("lines", [])}
-                or None,
-            )
-        except ValidationError as error:
-            raise _api_error(error) from error
+        quantities = None
+        if "lines" in data:
+            # Only lines of this prescription: an unknown id is refused, never read as
+            # "dispense everything".
+            own = set(prescription.lines.values_list("pk", flat=True))
+            errors = {
+                str(index): {"line": [_("This line is not on the prescription.")]}
+                for index, line in enumerate(data["lines"])
+                if line["line"] not in own
+            }
+            if errors:
+                raise ApiValidationError({"lines": errors})
+            quantities = {line["line"]: line["quantity"] for line in data["lines"]}
+        result = prescriptions.stock_dispense(
+            actor=request.user,
+            prescription=prescription,
+            dispensed_on=data.get("dispensed_on"),
+            quantities=quantities,
+        )
         lines = result.prescription.lines.all()
         output = {
             "prescription": result.prescription.pk,
@@ -218,11 +225,11 @@ class StockCardLineListApi(ListAPIView):
         lot = self.request.GET.get("lot", "")
         if medicine:
             if not medicine.isdigit():
-                raise ApiValidationError({"medicine": ["Harus berupa angka."]})
+                raise ApiValidationError({"medicine": [_("Must be a number.")]})
             lines = lines.filter(medicine=get_object_or_404(Medicine, pk=int(medicine)))
         if lot:
             if not lot.isdigit():
-                raise ApiValidationError({"lot": ["Harus berupa angka."]})
+                raise ApiValidationError({"lot": [_("Must be a number.")]})
             lines = lines.filter(lot_id=int(lot))
         return lines.order_by("date", "id")
 

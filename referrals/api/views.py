@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -14,23 +14,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api import StrictSerializer
+from common.text import LONG_TEXT
 from facilities.models import Facility
 from patients.models import Patient, PatientAccessLog
 from patients.programs import Program
 from patients.services import patient_record_access
-from patients.validators import validate_bpjs_number, validate_nik_format
+from patients.validators import validate_birth_date, validate_bpjs_number, validate_nik_format
 from pharmacy.models import Medicine
 from referrals import selectors
 from referrals.models import BackReferralLetter, ControlVisit, PrbCase
 from referrals.services import letters
 
 INTAKE_ROLES = {"dokter", "perawat", "admin"}
-
-
-def _django_errors(exc: ValidationError) -> ApiValidationError:
-    if hasattr(exc, "error_dict"):
-        return ApiValidationError(exc.message_dict)
-    return ApiValidationError({"non_field_errors": exc.messages})
 
 
 class LetterOutputSerializer(serializers.ModelSerializer):
@@ -85,11 +81,11 @@ class ReferralCreateApi(APIView):
     account receives into its own puskesmas and names the ``hospital``.
     """
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(StrictSerializer):
         class Meta:
             ref_name = "ReferralCreateInput"
 
-        class PatientSerializer(serializers.Serializer):
+        class PatientSerializer(StrictSerializer):
             class Meta:
                 ref_name = "ReferralPatientInput"
 
@@ -97,18 +93,18 @@ class ReferralCreateApi(APIView):
             bpjs_number = serializers.CharField(max_length=13, validators=[validate_bpjs_number])
             name = serializers.CharField(max_length=150)
             sex = serializers.ChoiceField(choices=Patient.Sex.choices)
-            birth_date = serializers.DateField()
+            birth_date = serializers.DateField(validators=[validate_birth_date])
             address = serializers.CharField(max_length=255, required=False, default="")
             phone = serializers.CharField(max_length=20, required=False, default="")
 
-        class ComorbiditySerializer(serializers.Serializer):
+        class ComorbiditySerializer(StrictSerializer):
             class Meta:
                 ref_name = "ReferralComorbidityInput"
 
-            icd10 = serializers.RegexField(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
+            icd10 = serializers.RegexField(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$", max_length=10)
             controlled_months = serializers.FloatField(min_value=0, max_value=600)
 
-        class GeneralSerializer(serializers.Serializer):
+        class GeneralSerializer(StrictSerializer):
             class Meta:
                 ref_name = "ReferralGeneralInput"
 
@@ -127,7 +123,7 @@ class ReferralCreateApi(APIView):
             e = serializers.BooleanField(required=False, allow_null=True, default=None)
             f = serializers.BooleanField(required=False, allow_null=True, default=None)
 
-        class MedicineSerializer(serializers.Serializer):
+        class MedicineSerializer(StrictSerializer):
             class Meta:
                 ref_name = "ReferralMedicineInput"
 
@@ -137,10 +133,14 @@ class ReferralCreateApi(APIView):
             quantity_per_month = serializers.IntegerField(min_value=1)
 
         fktp = serializers.CharField(
-            required=False, help_text="Kemenkes code of the receiving FKTP (hospital accounts)."
+            required=False,
+            max_length=20,
+            help_text="Kemenkes code of the receiving FKTP (hospital accounts).",
         )
         hospital = serializers.CharField(
-            required=False, help_text="Kemenkes code of the sending hospital (FKTP accounts)."
+            required=False,
+            max_length=20,
+            help_text="Kemenkes code of the sending hospital (FKTP accounts).",
         )
         dpjp_name = serializers.CharField(max_length=150)
         srb_number = serializers.CharField(max_length=40)
@@ -148,11 +148,15 @@ class ReferralCreateApi(APIView):
         letter_date = serializers.DateField()
         patient = PatientSerializer()
         program = serializers.ChoiceField(choices=Program.choices)
-        icd10 = serializers.RegexField(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
+        icd10 = serializers.RegexField(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$", max_length=10)
         comorbidities = ComorbiditySerializer(many=True, required=False, default=list)
         general = GeneralSerializer(required=False, default=dict)
-        clinical_resume = serializers.CharField(required=False, default="", allow_blank=True)
-        management_plan = serializers.CharField(required=False, default="", allow_blank=True)
+        clinical_resume = serializers.CharField(
+            required=False, default="", allow_blank=True, max_length=LONG_TEXT
+        )
+        management_plan = serializers.CharField(
+            required=False, default="", allow_blank=True, max_length=LONG_TEXT
+        )
         next_hospital_review = serializers.DateField(required=False, allow_null=True, default=None)
         facts = serializers.DictField(required=False, default=dict)
         medicines = MedicineSerializer(many=True, required=False, default=list)
@@ -166,7 +170,7 @@ class ReferralCreateApi(APIView):
                 kemenkes_code=data.get("fktp", ""), kind__in=Facility.PRIMARY_CARE
             ).first()
             if fktp is None:
-                raise ApiValidationError({"fktp": ["FKTP tujuan tidak dikenal."]})
+                raise ApiValidationError({"fktp": [_("Unknown receiving FKTP.")]})
             return fktp, own
         if user.role not in INTAKE_ROLES:
             raise PermissionDenied
@@ -174,7 +178,7 @@ class ReferralCreateApi(APIView):
             kemenkes_code=data.get("hospital", ""), kind=Facility.Kind.RUMAH_SAKIT
         ).first()
         if hospital is None:
-            raise ApiValidationError({"hospital": ["Rumah sakit pengirim tidak dikenal."]})
+            raise ApiValidationError({"hospital": [_("Unknown sending hospital.")]})
         return own, hospital
 
     @extend_schema(
@@ -190,29 +194,26 @@ class ReferralCreateApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         facility, hospital = self._facilities(request.user, data)
-        try:
-            letter, created = letters.letter_receive_idempotent(
-                actor=request.user,
-                facility=facility,
-                hospital=hospital,
-                dpjp_name=data["dpjp_name"],
-                srb_number=data["srb_number"],
-                sep_number=data["sep_number"],
-                letter_date=data["letter_date"],
-                patient=letters.PatientInput(**data["patient"]),
-                program=data["program"],
-                icd10=data["icd10"],
-                comorbidities=[dict(c) for c in data["comorbidities"]],
-                attestations=dict(data["general"]),
-                clinical_resume=data["clinical_resume"],
-                management_plan=data["management_plan"],
-                next_hospital_review=data["next_hospital_review"],
-                facts=dict(data["facts"]),
-                medicines=[letters.LetterMedicineInput(**dict(m)) for m in data["medicines"]],
-                source=BackReferralLetter.Source.API,
-            )
-        except ValidationError as exc:
-            raise _django_errors(exc) from exc
+        letter, created = letters.letter_receive_idempotent(
+            actor=request.user,
+            facility=facility,
+            hospital=hospital,
+            dpjp_name=data["dpjp_name"],
+            srb_number=data["srb_number"],
+            sep_number=data["sep_number"],
+            letter_date=data["letter_date"],
+            patient=letters.PatientInput(**data["patient"]),
+            program=data["program"],
+            icd10=data["icd10"],
+            comorbidities=[dict(c) for c in data["comorbidities"]],
+            attestations=dict(data["general"]),
+            clinical_resume=data["clinical_resume"],
+            management_plan=data["management_plan"],
+            next_hospital_review=data["next_hospital_review"],
+            facts=dict(data["facts"]),
+            medicines=[letters.LetterMedicineInput(**dict(m)) for m in data["medicines"]],
+            source=BackReferralLetter.Source.API,
+        )
         letter = selectors.letter_for_user(request.user, letter.pk)
         return Response(
             LetterOutputSerializer(letter).data,

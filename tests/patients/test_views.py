@@ -104,6 +104,8 @@ def test_it_registers_a_patient_at_the_users_puskesmas(world, login) -> None:
         ("nik", "1275010503700001", "NIK menunjukkan jenis kelamin lain"),
         ("nik", "1275014603700001", "tidak sesuai dengan tanggal lahir"),
         ("bpjs_number", "12345", "Nomor kartu BPJS harus tepat 13 digit."),
+        ("birth_date", "2099-03-05", "Tanggal lahir tidak boleh di masa depan."),
+        ("birth_date", "1899-03-05", "Tanggal lahir tidak boleh sebelum tahun 1900."),
     ],
 )
 def test_bad_identifiers_get_an_indonesian_message_and_nothing_is_saved(

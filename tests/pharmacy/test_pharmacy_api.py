@@ -119,3 +119,48 @@ def test_the_operations_are_in_the_openapi_schema(world, login) -> None:
         "/api/v1/pharmacy/stores/{id}/card/",
     ):
         assert path in schema["paths"], path
+
+
+def test_a_dispense_naming_a_line_not_on_the_prescription_is_refused(
+    world, api, store1, metformin
+) -> None:
+    receive(store1, metformin, 100, user=world.farmasi1)
+    prescription = prescribe(world, world.patient1, metformin, 30)
+    other = prescribe(world, world.patient1, metformin, 10)
+    foreign = other.lines.get().pk
+    before = list(StockCardLine.objects.values_list("pk", flat=True))
+    response = api(world.farmasi1).post(
+        reverse("api-pharmacy-dispense", args=[prescription.pk]),
+        {"lines": [{"line": foreign, "quantity": 5}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"lines": {"0": {"line": ["Baris ini tidak ada pada resep ini."]}}}
+    assert list(StockCardLine.objects.values_list("pk", flat=True)) == before
+    prescription.refresh_from_db()
+    assert prescription.status == Prescription.Status.WAITING
+    assert prescription.lines.get().dispensed_quantity == 0
+
+
+def test_an_empty_line_list_is_refused_rather_than_dispensing_everything(
+    world, api, store1, metformin
+) -> None:
+    receive(store1, metformin, 100, user=world.farmasi1)
+    prescription = prescribe(world, world.patient1, metformin, 30)
+    response = api(world.farmasi1).post(
+        reverse("api-pharmacy-dispense", args=[prescription.pk]), {"lines": []}, format="json"
+    )
+    assert response.status_code == 400 and "lines" in response.json()
+    assert prescription.lines.get().dispensed_quantity == 0
+
+
+def test_unknown_keys_are_refused_at_every_level(world, api, store1, metformin) -> None:
+    body = receipt(store1, metformin, quantiy=5)
+    body["recieved_by"] = "x"
+    response = api(world.farmasi1).post(reverse("api-pharmacy-receipt"), body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"recieved_by": ["Isian tidak dikenal."]}
+    del body["recieved_by"]
+    response = api(world.farmasi1).post(reverse("api-pharmacy-receipt"), body, format="json")
+    assert response.json() == {"lines": {"0": {"quantiy": ["Isian tidak dikenal."]}}}
+    assert not StockCardLine.objects.exists()

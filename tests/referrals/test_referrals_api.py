@@ -179,3 +179,39 @@ def test_the_schema_documents_the_endpoints(world, login) -> None:
     schema = login(world.dokter1).get("/api/schema/").content.decode()
     for path in ("/api/v1/referrals/", "/api/v1/cases/{id}/visits/", "/api/v1/visits/{id}/"):
         assert path in schema
+
+
+def test_unknown_keys_are_refused(world, hospital_client) -> None:
+    payload = _payload(world, hba1c=7)
+    payload["patient"]["religion"] = "-"
+    response = hospital_client.post(URL, payload, format="json")
+    assert response.status_code == 400
+    assert response.json()["hba1c"] == ["Isian tidak dikenal."]
+    assert not BackReferralLetter.objects.exists()
+
+
+def test_a_2_mb_clinical_resume_is_refused_with_a_message(world, hospital_client) -> None:
+    response = hospital_client.post(
+        URL, _payload(world, clinical_resume="x" * 2_000_000), format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "clinical_resume": ["Isi bidang ini tidak boleh melebihi 10000 karakter."]
+    }
+    assert not BackReferralLetter.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("birth_date", "message"),
+    [
+        ("2026-11-11", "Tanggal lahir tidak boleh di masa depan."),
+        ("1899-12-31", "Tanggal lahir tidak boleh sebelum tahun 1900."),
+    ],
+)
+def test_impossible_birth_dates_are_refused(world, hospital_client, birth_date, message) -> None:
+    payload = _payload(world)
+    payload["patient"]["birth_date"] = birth_date
+    response = hospital_client.post(URL, payload, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"patient": {"birth_date": [message]}}
+    assert not Patient.objects.filter(nik="1275010101800003").exists()

@@ -589,3 +589,33 @@ def test_the_care_plan_refuses_an_interval_outside_two_to_four_weeks(world, logi
     assert "Target baru" in body  # the form keeps what was typed
     assert "31" in body
     assert case.care_plans.get().control_interval_days == 30
+
+
+def test_a_2_mb_clinical_resume_is_refused_with_a_message(world, login, hospital) -> None:
+    data = _form_data(world, hospital, clinical_resume="x" * 2_000_000, name="Resume Panjang")
+    response = login(world.dokter1).post(
+        reverse("referrals:letter_create"), {**data, "action": "save"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "paling banyak 10000 karakter" in body
+    assert not BackReferralLetter.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("birth_date", "message"),
+    [
+        ("2026-11-11", "Tanggal lahir tidak boleh di masa depan."),
+        ("1899-12-31", "Tanggal lahir tidak boleh sebelum tahun 1900."),
+    ],
+)
+def test_the_form_refuses_the_birth_dates_the_api_refuses(
+    world, login, hospital, birth_date, message
+) -> None:
+    data = _form_data(world, hospital, birth_date=birth_date, name="Tanggal Aneh")
+    response = login(world.dokter1).post(
+        reverse("referrals:letter_create"), {**data, "action": "save"}
+    )
+    body = response.content.decode()
+    assert message in body and 'value="Tanggal Aneh"' in body
+    assert not BackReferralLetter.objects.exists()
