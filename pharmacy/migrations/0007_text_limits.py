@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pharmacy', '0005_ledger_no_truncate'),
+        ('pharmacy', '0006_nph_pen_maximum'),
     ]
 
     operations = [
