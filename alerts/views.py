@@ -1,4 +1,3 @@
-import csv
 import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
@@ -19,6 +18,7 @@ from accounts.http import AuthedRequest
 from alerts import selectors, services
 from alerts.forms import ContactForm, RemovalForm, put_errors
 from alerts.models import Alert
+from common.exports import table_response
 
 
 def alert_for_user(user: object, pk: int) -> Alert:
@@ -138,44 +138,42 @@ def worklist_export(request: AuthedRequest) -> HttpResponse:
     services.worklist_export_audit(
         user=request.user, patient_ids=[c.patient_id for c in cases], path=request.get_full_path()
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="daftar-kerja-kontrol-{as_of.isoformat()}.csv"'
-    )
-    response.write("\ufeff")  # spreadsheet programs read the BOM as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(
+    headers = [
+        _("Patient"),
+        _("BPJS card number"),
+        _("Phone"),
+        _("Pustu"),
+        _("Programme"),
+        _("Control date"),
+        _("Days overdue"),
+        _("Group"),
+        _("Risk"),
+        _("Last visit"),
+        _("Last contact"),
+    ]
+    rows = (
         [
-            _("Patient"),
-            _("BPJS card number"),
-            _("Phone"),
-            _("Pustu"),
-            _("Programme"),
-            _("Control date"),
-            _("Days overdue"),
-            _("Group"),
-            _("Risk"),
-            _("Last visit"),
-            _("Last contact"),
+            case.patient.name,
+            case.patient.bpjs_number,
+            case.patient.phone,
+            case.patient.pustu.name if case.patient.pustu else "",
+            case.get_program_display(),
+            case.next_control_date.isoformat(),
+            case.days_overdue,
+            case.bucket.label if case.bucket else "",
+            "; ".join([str(case.risk_label), *case.risk_reasons]).strip("; "),
+            case.last_visit_on.isoformat() if case.last_visit_on else "",
+            case.last_contact_label,
         ]
+        for case in cases
     )
-    for case in cases:
-        writer.writerow(
-            [
-                case.patient.name,
-                case.patient.bpjs_number,
-                case.patient.phone,
-                case.patient.pustu.name if case.patient.pustu else "",
-                case.get_program_display(),
-                case.next_control_date.isoformat(),
-                case.days_overdue,
-                case.bucket.label if case.bucket else "",
-                "; ".join([str(case.risk_label), *case.risk_reasons]).strip("; "),
-                case.last_visit_on.isoformat() if case.last_visit_on else "",
-                case.last_contact_label,
-            ]
-        )
-    return response
+    return table_response(
+        fmt="csv",
+        filename=f"daftar-kerja-kontrol-{as_of.isoformat()}",
+        title=_("Control worklist"),
+        headers=headers,
+        rows=rows,
+    )
 
 
 @login_required

@@ -1,57 +1,15 @@
-"""CSV and XLSX downloads of the pharmacy tables: the writer and, per report, its header row and row builder."""
+"""CSV and XLSX downloads of the pharmacy tables: per report, its header row and row builder
+(written by the one export writer, common.exports)."""
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpResponse
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-FORMATS = ("csv", "xlsx")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from common.exports import FORMATS, table_response
 
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, int | float) or hasattr(value, "isoformat"):
-        return value
-    return str(value) if not hasattr(value, "as_tuple") else value
-
-
-def table_response(
-    *,
-    fmt: str,
-    filename: str,
-    title: str,
-    headers: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-) -> HttpResponse:
-    """``fmt`` is "csv" or "xlsx"; ``filename`` without extension."""
-    if fmt == "xlsx":
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = title[:31]
-        sheet.append([str(h) for h in headers])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([_cell(value) for value in row])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
-        writer = csv.writer(response)
-        writer.writerow([str(h) for h in headers])
-        for row in rows:
-            writer.writerow([_cell(value) for value in row])
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
+__all__ = ["FORMATS", "Table", "table_download", "table_response"]
 
 
 @dataclass(frozen=True)

@@ -356,3 +356,13 @@ def test_an_examination_missed_several_months_is_listed_once(world) -> None:
     MonitoringItemFactory(care_plan=plan, due_on=dt.date(2026, 11, 5))
     due = selectors.monitoring_due(case_ids=[case.pk], until=TODAY)[case.pk]
     assert [item.code for item in due] == ["glucose", "hba1c"]
+
+
+def test_the_csv_export_is_inert_with_patients_named_like_formulas(world, login) -> None:
+    from tests.support.exports import HOSTILE, assert_inert, flat
+
+    for name in HOSTILE:
+        CaseFactory(patient__fktp=world.pkm1, patient__name=name, next_control_date=days_ago(12))
+    response = login(world.dokter1).get(reverse("alerts:worklist_export"))
+    rows = assert_inert(response)
+    assert {"'" + name for name in HOSTILE} <= set(flat(rows))

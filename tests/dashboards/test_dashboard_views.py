@@ -198,3 +198,30 @@ def test_the_district_page_stays_light(world, login, cases):
 def _csv(response):  # type: ignore[no-untyped-def]
     assert response.status_code == 200
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_every_dashboard_export_is_inert_with_patients_named_like_formulas(
+    world, login, frozen_today, fmt
+):
+    from tests.support.exports import HOSTILE, assert_inert, flat
+
+    for name in HOSTILE:
+        CaseFactory(
+            patient=PatientFactory(fktp=world.pkm1, name=name), enrolled_on=dt.date(2026, 2, 1)
+        )
+    services.facts_rebuild(months=12)
+    drill = login(world.admin1).get(
+        pkm_url(world.pkm1, "dashboards:patients"), {"drill": "active", "export": fmt}
+    )
+    assert {"'" + name for name in HOSTILE} <= set(flat(assert_inert(drill)))
+    client = login(world.dinkes_a)
+    for url, params in [
+        (DISTRICT, {"table": "puskesmas"}),
+        (DISTRICT, {"table": "trend"}),
+        (pkm_url(world.pkm1), {"table": "programs"}),
+        (pkm_url(world.pkm1), {"table": "trend"}),
+        (reverse("dashboards:medicine_balance"), {"table": "balance"}),
+        (reverse("dashboards:medicine_balance"), {"table": "transfers"}),
+    ]:
+        assert_inert(client.get(url, {**params, "export": fmt}))
