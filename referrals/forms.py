@@ -300,7 +300,7 @@ class VisitForm(forms.Form):
         label=_("Next control"),
         widget=DateInput(),
         required=False,
-        help_text=_("Empty: one control interval after the visit."),
+        help_text=_("Empty: one control interval after the visit, on a working day."),
     )
     dpjp_approval = forms.CharField(
         label=_("DPJP agreement for an anti-seizure medicine change"),

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.tiles import Tile
-from facilities import workdays
 from facilities.models import Facility
+from lib import workdays
 from patients.models import Patient
 from pharmacy.models import Prescription, PrescriptionLine
 from referrals import kmk
@@ -294,7 +294,7 @@ def control_card(case: PrbCase, plan: CarePlan | None, count: int = 6) -> dict[s
     """What the control card tells the patient: dates on working days, tests, target.
 
     Dates follow the care plan's interval from the next control, each moved to a
-    working day (``facilities.workdays``); the examinations due around each date
+    working day (``lib.workdays``); the examinations due around each date
     are named in plain words, and the target loses its clause codes.
     """
     if plan is None or case.next_control_date is None:

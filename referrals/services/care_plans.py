@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from lib import workdays
 from referrals import kmk
 from referrals.models import (
     CarePlan,
@@ -66,7 +67,9 @@ def care_plan_update(
         case = plan.case
         last_visit = case.visits.order_by("-visit_date", "-id").first()
         anchor = last_visit.visit_date if last_visit else case.enrolled_on
-        sooner = anchor + dt.timedelta(days=control_interval_days)
+        sooner = workdays.control_day(
+            anchor + dt.timedelta(days=control_interval_days), after=anchor
+        )
         if case.in_care and case.next_control_date and sooner < case.next_control_date:
             case.next_control_date = sooner
             case.save(update_fields=["next_control_date", "updated_at"])

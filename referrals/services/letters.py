@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from facilities.models import Facility
+from lib import workdays
 from patients.models import Patient
 from patients.services import patient_create
 from pharmacy.models import Medicine
@@ -378,7 +379,9 @@ def letter_accept(
         case.baseline_facts = letter.facts
         case.baseline_on = on
         case.current_regimen = _regimen_from_letter(letter)
-        case.next_control_date = on + dt.timedelta(days=control_interval_days)
+        case.next_control_date = workdays.control_day(
+            on + dt.timedelta(days=control_interval_days), after=on
+        )
         case.next_hospital_review = letter.next_hospital_review
         if override_reason:
             case.override_reason = override_reason

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from facilities.models import Facility
+from lib import workdays
 from pharmacy.models import Medicine
 from pharmacy.services.prescriptions import PrescriptionLineInput, prescription_create
 from referrals import kmk
@@ -164,7 +165,9 @@ def visit_record(
         errors["visit_date"] = [_("The visit date cannot be before the enrolment.")]
     plan = case.care_plans.order_by("-started_on", "-id").first()
     interval = plan.control_interval_days if plan else kmk.CONTROL_INTERVAL_DAYS
-    next_control_date = next_control_date or visit_date + dt.timedelta(days=interval)
+    next_control_date = next_control_date or workdays.control_day(
+        visit_date + dt.timedelta(days=interval), after=visit_date
+    )
     if next_control_date <= visit_date:
         errors["next_control_date"] = [_("The next control must be after the visit.")]
     if "medicines_unavailable" not in facts and case_medicines_unavailable(case):

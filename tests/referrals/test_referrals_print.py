@@ -5,7 +5,7 @@ import re
 
 from django.urls import reverse
 
-from facilities import workdays
+from lib import workdays
 from tests.referrals.factories import enrol
 
 FACT_KEYS = ("_mg_dl", "True", "False", "hba1c_percent", "neuropathy_worsening")

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from facilities import workdays
+from lib import workdays
 
 FRIDAY_14_AUG_2026 = dt.date(2026, 8, 14)
 INDEPENDENCE_DAY_2026 = dt.date(2026, 8, 17)  # a Monday

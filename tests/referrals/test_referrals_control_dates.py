@@ -1,0 +1,40 @@
+"""Every computed control date falls on a working day (lib.workdays)."""
+
+import datetime as dt
+
+import pytest
+
+from referrals import services
+from tests.referrals.factories import enrol, receive_letter
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
+
+
+def test_enrolment_brings_a_saturday_control_forward_to_friday(world) -> None:
+    letter = receive_letter(world)
+    # Thursday 8 October + 30 days = Saturday 7 November.
+    case = services.letter_accept(actor=world.dokter1, letter=letter, on=dt.date(2026, 10, 8))
+    assert case.next_control_date == dt.date(2026, 11, 6)
+
+
+def test_a_visit_without_a_date_for_the_next_control_gets_a_working_day(world) -> None:
+    case = enrol(world)
+    visit = services.visit_record(
+        actor=world.dokter1, case=case, visit_date=dt.date(2026, 11, 5), adherence="good"
+    )
+    # 5 November + 30 days = Saturday 5 December.
+    assert visit.next_control_date == dt.date(2026, 12, 4)
+    case.refresh_from_db()
+    assert case.next_control_date == dt.date(2026, 12, 4)
+
+
+def test_a_date_the_doctor_chose_is_kept(world) -> None:
+    case = enrol(world)
+    visit = services.visit_record(
+        actor=world.dokter1,
+        case=case,
+        visit_date=dt.date(2026, 11, 5),
+        adherence="good",
+        next_control_date=dt.date(2026, 12, 5),
+    )
+    assert visit.next_control_date == dt.date(2026, 12, 5)
