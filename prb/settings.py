@@ -106,13 +106,9 @@ DATABASES: dict[str, Any]
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
-    from prb.embedded_db import embedded_database_settings
+    from prb.embedded_db import data_folder, embedded_database_settings
 
-    DATABASES = {
-        "default": embedded_database_settings(
-            Path(env_str("PRB_DATA_DIR", str(BASE_DIR / ".data"))) / "postgres"
-        )
-    }
+    DATABASES = {"default": embedded_database_settings(data_folder())}
 DATABASES["default"].setdefault("TEST", {})
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
