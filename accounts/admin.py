@@ -18,8 +18,9 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "is_active", "regency"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,  # type: ignore[misc]
-        ("PRB", {"fields": ("role", "facility", "regency", "nip")}),
+        ("PRB", {"fields": ("role", "facility", "regency", "nip", "nik", "ihs_number")}),
     )
+    readonly_fields = ["ihs_number"]
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
         ("PRB", {"fields": ("role", "facility", "regency", "nip")}),

@@ -18,6 +18,7 @@ NAVIGATION: list[tuple[str, Any, set[str] | None]] = [
     ("dashboards:district", _("Dashboard"), {"dinkes", "admin"}),
     ("bpjs:queue", _("BPJS"), {"dokter", "perawat", "farmasi", "admin"}),
     ("bpjs:medicine_mapping", _("BPJS medicines"), {"dinkes"}),
+    ("satusehat:outbox", _("SATUSEHAT"), {"admin"}),
 ]
 
 

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from facilities.models import Facility, Regency
+from patients.validators import validate_nik_format
 
 
 class User(AbstractUser):
@@ -40,6 +41,16 @@ class User(AbstractUser):
         verbose_name=_("regency"),
         help_text=_("The district a dinas kesehatan officer oversees."),
     )
+
+    # A health worker's NIK: SATUSEHAT knows practitioners by it (Practitioner search).
+    nik = models.CharField(
+        _("NIK"),
+        max_length=16,
+        blank=True,
+        validators=[validate_nik_format],
+        help_text=_("16 digits; needed to send this person's work to SATUSEHAT."),
+    )
+    ihs_number = models.CharField(_("SATUSEHAT IHS number"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("user")

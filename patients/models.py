@@ -49,6 +49,8 @@ class Patient(models.Model):
         validators=[validate_bpjs_number],
         error_messages={"unique": _("A patient with this BPJS card number is already registered.")},
     )
+    # The patient's SATUSEHAT number, looked up by NIK when PRB first sends their record.
+    ihs_number = models.CharField(_("SATUSEHAT IHS number"), max_length=20, blank=True)
     name = models.CharField(_("name"), max_length=150)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"), validators=[validate_birth_date])

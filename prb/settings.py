@@ -316,6 +316,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 # Encrypts the facilities' credentials for BPJS and SATUSEHAT (interop.crypto): one Fernet
 # key, or several separated by commas to rotate. Required unless DEBUG.
 PRB_CREDENTIALS_KEY = env_str("PRB_CREDENTIALS_KEY")
+# SATUSEHAT (satusehat app): the default auth and FHIR root of a facility's settings — the
+# staging service until a facility is registered for production.
+SATUSEHAT_ROOT = env_str("SATUSEHAT_ROOT", "https://api-satusehat-stg.dto.kemkes.go.id")
 
 # BPJS Kesehatan (docs/bpjs.md): service roots, and credentials for a deployment whose
 # facilities have not entered their own (one puskesmas, scripts).

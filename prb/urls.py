@@ -61,6 +61,7 @@ urlpatterns = [
     path("notifikasi/", include("alerts.urls")),
     path("dasbor/", include("dashboards.urls")),
     path("bpjs/", include("bpjs.urls")),
+    path("satusehat/", include("satusehat.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -61,6 +61,9 @@ class BundleRefs:
         self._remember("Location", f"facility-{facility.pk}", facility)
         return self._ref("Location", f"facility-{facility.pk}", facility.name)
 
+    def pharmacy(self, facility: Any) -> dict[str, Any]:
+        return self.location(facility)
+
     def local(self, resource_type: str, key: str) -> dict[str, Any]:
         return self._ref(resource_type, key)
 

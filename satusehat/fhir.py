@@ -27,6 +27,7 @@ class Refs(Protocol):
     def practitioner(self, user: Any) -> dict[str, Any]: ...
     def organization(self, facility: Any) -> dict[str, Any]: ...
     def location(self, facility: Any) -> dict[str, Any]: ...
+    def pharmacy(self, facility: Any) -> dict[str, Any]: ...
     def local(self, resource_type: str, key: str) -> dict[str, Any]: ...
 
 
@@ -349,7 +350,7 @@ def medication_dispense_resource(
         "medicationReference": refs.local("Medication", medication_key(line)),
         "subject": refs.patient(patient),
         "performer": [{"actor": refs.practitioner(card_line.user)}],
-        "location": refs.location(prescription.facility),
+        "location": refs.pharmacy(prescription.facility),
         "authorizingPrescription": [refs.local("MedicationRequest", medication_request_key(line))],
         "quantity": {"value": card_line.quantity_out, "unit": line.medicine.unit},
         "daysSupply": {

@@ -21,6 +21,7 @@ from pharmacy.models import (
     Store,
 )
 from pharmacy.services.ledger import Move, check_store, post_moves, prb_store_for
+from satusehat.outbox import satusehat_outbox_queue
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,13 @@ def stock_dispense(
                 line.save(update_fields=["dispensed_quantity"])
         prescription.status = prescription_status(lines)
         prescription.save(update_fields=["status"])
+        for card_line in card_lines:
+            satusehat_outbox_queue(
+                kind="dispense",
+                facility_id=prescription.facility_id,
+                patient_id=prescription.patient_id,
+                card_line_id=card_line.pk,
+            )
     return DispenseResult(
         prescription=prescription,
         card_lines=card_lines,

@@ -15,6 +15,7 @@ from referrals.models import (
     PrbCase,
 )
 from referrals.services.engine import local_today
+from satusehat.outbox import satusehat_episode_queue
 
 # Statuses a user may set by hand; re-referral and return from hospital have their own services.
 MANUAL_TRANSITIONS: dict[str, set[str]] = {
@@ -47,6 +48,7 @@ def case_status_change(
     with transaction.atomic():
         case.full_clean()
         case.save(update_fields=["status", "status_note", "status_changed_on", "updated_at"])
+        satusehat_episode_queue(case)
     return case
 
 

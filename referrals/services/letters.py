@@ -35,6 +35,7 @@ from referrals.models import (
 )
 from referrals.services.care_plans import care_plan_create
 from referrals.services.engine import back_referral_evaluate, local_today
+from satusehat.outbox import satusehat_episode_queue
 
 # ---------------------------------------------------------------- inputs
 
@@ -399,4 +400,5 @@ def letter_accept(
         letter.decided_at = timezone.now()
         letter.full_clean()
         letter.save(update_fields=["status", "override_reason", "case", "decided_by", "decided_at"])
+        satusehat_episode_queue(case)
     return case

@@ -31,6 +31,7 @@ from referrals.services.engine import (
     local_today,
     re_referral_evaluate,
 )
+from satusehat.outbox import satusehat_episode_queue, satusehat_outbox_queue
 
 # KMK II.B.1.a and III.B.1.d.3: basal insulin at primary care stays at or below 20 units a day.
 BASAL_INSULIN_MAX_UNITS = 20
@@ -245,6 +246,13 @@ def visit_record(
             update.append("current_regimen")
         case.save(update_fields=update)
         monitoring_mark_done(case, visit)
+        satusehat_outbox_queue(
+            kind="visit",
+            facility_id=case.facility_id,
+            patient_id=case.patient_id,
+            case_id=case.pk,
+            visit_id=visit.pk,
+        )
     return visit
 
 
@@ -316,6 +324,14 @@ def rereferral_create(
         case.status = PrbCase.Status.RE_REFERRED
         case.status_changed_on = referred_on
         case.save(update_fields=["status", "status_changed_on", "updated_at"])
+        satusehat_outbox_queue(
+            kind="rereferral",
+            facility_id=case.facility_id,
+            patient_id=case.patient_id,
+            case_id=case.pk,
+            referral_id=referral.pk,
+        )
+        satusehat_episode_queue(case)
     return referral
 
 

@@ -33,25 +33,36 @@ def visit_facts(program: str) -> dict[str, Any]:
     return {fact: value for fact, value in MEASURED.items() if fact in known}
 
 
-def medicine_for(program: str, *, kfa: str | None = "93001234") -> Medicine:
+def medicine_for(program: str) -> Medicine:
+    """The programme's regimen medicine, with a KFA code."""
     _icd, name, strength, _signa, _quantity = REGIMEN[program]
     medicine, _ = Medicine.objects.get_or_create(
         name=name,
         strength=strength,
         form="tablet",
-        defaults={"programs": [program], "max_quantity_per_month": 120, "unit": "tablet"},
+        defaults={
+            "programs": [program],
+            "max_quantity_per_month": 120,
+            "unit": "tablet",
+        },
     )
-    if kfa is not None and medicine.kfa_code != kfa:
-        medicine.kfa_code = kfa
+    if not medicine.kfa_code:
+        medicine.kfa_code = "93001234"
         medicine.save(update_fields=["kfa_code"])
     return medicine
 
 
-def enrolled_case(world: Any, program: str, *, patient: Patient | None = None) -> PrbCase:
+def enrolled_case(
+    world: Any, program: str, *, patient: Patient | None = None, registered_with: Any = None
+) -> PrbCase:
+    """A case enrolled from an accepted letter; ``registered_with`` a SATUSEHAT fake that
+    should know the patient."""
     icd10, _name, _strength, signa, quantity = REGIMEN[program]
     patient = patient or PatientFactory(
         fktp=world.pkm1, sex="F", birth_date=dt.date(1980, 3, 14), name=f"Pasien {program}"
     )
+    if registered_with is not None:
+        registered_with.add_patient(patient.nik, f"P{patient.pk:011d}")
     letter = services.letter_receive(
         actor=world.dokter1,
         facility=world.pkm1,
@@ -82,7 +93,7 @@ def enrolled_case(world: Any, program: str, *, patient: Patient | None = None) -
 
 
 def control_visit(world: Any, case: PrbCase, *, on: dt.date = dt.date(2026, 10, 5)) -> ControlVisit:
-    _icd, _name, _strength, signa, quantity = REGIMEN[case.program]
+    """A control visit that renews the case's regimen (the month's prescription)."""
     return services.visit_record(
         actor=world.dokter1,
         case=case,
@@ -93,8 +104,11 @@ def control_visit(world: Any, case: PrbCase, *, on: dt.date = dt.date(2026, 10, 
         height_cm="158.0",
         lines=[
             services.VisitLineInput(
-                medicine=medicine_for(case.program), quantity=quantity, signa=signa
+                medicine=Medicine.objects.get(pk=entry["medicine"]),
+                quantity=entry["quantity"],
+                signa=entry["signa"],
             )
+            for entry in case.current_regimen
         ],
     )
 

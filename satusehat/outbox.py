@@ -1,0 +1,80 @@
+"""The small call PRB's services make when something SATUSEHAT must know happens.
+
+``satusehat_outbox_queue`` writes an outbox row in the caller's transaction (so the
+event and its row commit together) and asks Celery to send it once the transaction
+commits. It never raises because of SATUSEHAT: a facility without SATUSEHAT queues
+nothing, and a broker that is down only delays the row until the beat job
+(``interop.tasks.outbox_dispatch_due``) picks it up — clinical work is never blocked.
+This module imports no feature app, so pharmacy and referrals may call it.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+
+from interop.models import OutboxState
+from interop.services import outbox_enqueue
+from satusehat.models import SatusehatOutbox, SatusehatSettings
+
+logger = logging.getLogger("prb.satusehat")
+
+
+def _enqueue(pk: int) -> None:
+    try:
+        outbox_enqueue(SatusehatOutbox, pk)
+    except Exception:  # the broker is down: the beat job sends the row later
+        logger.warning("SATUSEHAT outbox row %s not enqueued; the beat job will send it", pk)
+
+
+def satusehat_outbox_queue(
+    *,
+    kind: str,
+    facility_id: int,
+    patient_id: int,
+    case_id: int | None = None,
+    visit_id: int | None = None,
+    referral_id: int | None = None,
+    card_line_id: int | None = None,
+) -> SatusehatOutbox | None:
+    """Queue one PRB event for SATUSEHAT; ``None`` when the facility does not send."""
+    if not SatusehatSettings.objects.filter(facility_id=facility_id, is_enabled=True).exists():
+        return None
+    if kind == SatusehatOutbox.Kind.EPISODE:
+        waiting = SatusehatOutbox.objects.filter(
+            kind=kind, case_id=case_id, state=OutboxState.WAITING, attempts=0
+        ).first()
+        if waiting is not None:  # not tried yet: it will send the episode as it is then
+            return waiting
+        key = f"episode:{case_id}:{uuid.uuid4().hex[:12]}"
+    else:
+        key = f"{kind}:{visit_id or referral_id or card_line_id}"
+    row, created = SatusehatOutbox.objects.get_or_create(
+        idempotency_key=key,
+        defaults={
+            "kind": kind,
+            "facility_id": facility_id,
+            "patient_id": patient_id,
+            "case_id": case_id,
+            "visit_id": visit_id,
+            "referral_id": referral_id,
+            "card_line_id": card_line_id,
+        },
+    )
+    if created:
+        transaction.on_commit(partial(_enqueue, row.pk), robust=True)
+    return row
+
+
+def satusehat_episode_queue(case: Any) -> SatusehatOutbox | None:
+    """The programme's EpisodeOfCare opens, pauses or closes with the PRB case."""
+    return satusehat_outbox_queue(
+        kind=SatusehatOutbox.Kind.EPISODE,
+        facility_id=case.facility_id,
+        patient_id=case.patient_id,
+        case_id=case.pk,
+    )

@@ -1,0 +1,60 @@
+"""The facility's SATUSEHAT page: what waits, what was sent, what failed and why."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.http import AuthedRequest
+from interop.models import OutboxState
+from interop.services import outbox_retry
+from satusehat import selectors
+
+PAGE_SIZE = 30
+
+
+def _require_facility_staff(request: AuthedRequest) -> None:
+    if not (request.user.is_superuser or request.user.is_facility_staff):
+        raise PermissionDenied
+
+
+@login_required
+def outbox(request: AuthedRequest) -> HttpResponse:
+    _require_facility_staff(request)
+    state = request.GET.get("state", "")
+    rows = selectors.outbox_list(user=request.user, state=state)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "satusehat/outbox.html",
+        {
+            "page": page,
+            "state": state if state in OutboxState.values else "",
+            "counts": selectors.outbox_counts(user=request.user),
+            "states": OutboxState.choices,
+            "config": selectors.facility_settings(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def outbox_resend(request: AuthedRequest, pk: int) -> HttpResponse:
+    _require_facility_staff(request)
+    row = selectors.outbox_row_for_user(request.user, pk)
+    if row.is_sent:
+        messages.info(request, _("Already sent."))
+    else:
+        outbox_retry(row=row)
+        messages.success(request, _("Queued to be sent again."))
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("satusehat:outbox")
