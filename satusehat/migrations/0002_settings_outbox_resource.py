@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('facilities', '0001_initial'),
-        ('patients', '0004_patient_ihs_number'),
+        ('patients', '0005_patient_ihs_number'),
         ('pharmacy', '0004_lot_source_label'),
         ('referrals', '0001_initial'),
         ('satusehat', '0001_initial'),
