@@ -169,3 +169,22 @@ def test_the_api_answers_404_to_another_facility(world, login) -> None:
 
     assert login(world.dokter2).get(f"/api/v1/cases/{case.pk}/fhir").status_code == 404
     assert login(world.dinkes_a).get(f"/api/v1/cases/{case.pk}/fhir").status_code == 404
+
+
+def test_the_command_on_demo_cases_prints_bundles_that_parse_as_r4(monkeypatch) -> None:
+    from accounts.audit import audit_context
+    from demo import seed_district, world
+    from referrals.models import PrbCase
+
+    monkeypatch.setattr(world, "PATIENTS_PER_PUSKESMAS", 3)
+    with audit_context(user=None):
+        demo_world = world.build_world()
+    seed_district.seed(demo_world)
+    cases = list(PrbCase.objects.filter(visits__isnull=False).distinct().order_by("id")[:4])
+    assert cases
+    for case in cases:
+        out = io.StringIO()
+        call_command("satusehat_bundle", str(case.pk), stdout=out)
+        bundle = Bundle.model_validate(json.loads(out.getvalue()))
+        kinds = {entry.resource.get_resource_type() for entry in bundle.entry}
+        assert {"Patient", "EpisodeOfCare", "Encounter", "Condition"} <= kinds, case.program
