@@ -39,7 +39,7 @@ def case_icd10(case: PrbCase) -> str:
     return letter or ""
 
 
-def _prescription_lines(prescription: Any) -> list[PrescriptionLine]:
+def prescription_lines(prescription: Any) -> list[PrescriptionLine]:
     if prescription is None:
         return []
     return list(prescription.lines.select_related("medicine").order_by("id"))
@@ -91,7 +91,7 @@ def visit_entries(visit: ControlVisit, refs: fhir.Refs, *, icd10: str | None = N
                 ),
             )
         )
-    for line in _prescription_lines(visit.prescription):
+    for line in prescription_lines(visit.prescription):
         entries += prescription_line_entries(line, visit.prescription, refs, encounter=encounter)
     return entries
 

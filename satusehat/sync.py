@@ -188,7 +188,7 @@ class Sender:
     # ------------------------------------------------------------ events
 
     def send_visit(self, visit: ControlVisit) -> str:
-        lines = records._prescription_lines(visit.prescription)
+        lines = records.prescription_lines(visit.prescription)
         missing = set(records.medicines_without_kfa(lines))
         encounter_id = ""
         for entry in records.visit_entries(visit, self.refs):
