@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -199,10 +200,11 @@ def _program_for(patient: Patient, index: int, today: dt.date) -> str:
     return program
 
 
-def seed(world: DemoWorld) -> None:
+def seed(world: DemoWorld, progress: Callable[[str], None] | None = None) -> None:
     hospitals = [f for f in world.others if f.kind == Facility.Kind.RUMAH_SAKIT]
     today = timezone.localdate()
     rng = random.Random(2024)
+    enrolled = 0
     medicines = {(m.name, m.strength): m for m in Medicine.objects.filter(is_active=True)}
     for index, facility in enumerate(world.puskesmas):
         doctor = _doctor_of(world, facility)
@@ -217,6 +219,13 @@ def seed(world: DemoWorld) -> None:
                     continue
                 program = _program_for(patient, number + index, today)
                 _enrol(doctor, facility, hospital, patient, srb, program, medicines, rng, today)
+                enrolled += 1
+        if progress:
+            progress(
+                f"    {index + 1}/{len(world.puskesmas)} {facility.name}: {enrolled} cases so far"
+            )
+    if progress:
+        progress("    collecting the past months' prescriptions at the pharmacies")
     with audit_context(user=world.users["admin"]):
         _dispense_backlog(world, today)
 

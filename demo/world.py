@@ -5,9 +5,11 @@ its natural key before it is created, so running the seed twice changes nothing.
 """
 
 import datetime as dt
+import functools
 import random
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from accounts.models import User
@@ -225,6 +227,12 @@ def build_world() -> DemoWorld:
     return DemoWorld(province, regencies, puskesmas, pustus, others, users)
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    """Every demo account shares one password: hash it once (hashing is slow on purpose)."""
+    return make_password(DEMO_PASSWORD)
+
+
 def _user(
     username: str,
     *,
@@ -249,7 +257,7 @@ def _user(
             is_staff=superuser,
             is_superuser=superuser,
         )
-        user.set_password(DEMO_PASSWORD)
+        user.password = _demo_password_hash()
         user.save()
     return user
 
@@ -283,5 +291,7 @@ def _patients(puskesmas: list[Facility], pustus: dict[int, list[Facility]]) -> N
             if nik not in existing:
                 new.append(patient)
     for patient in new:
-        patient.full_clean()
+        # Field rules (NIK, dates) as in the form; uniqueness is the NIK filter above and the
+        # database's constraints, without a query per patient.
+        patient.full_clean(validate_unique=False, validate_constraints=False)
     Patient.objects.bulk_create(new)
