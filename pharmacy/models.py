@@ -119,6 +119,18 @@ class Prescription(models.Model):
         verbose_name = _("prescription")
         verbose_name_plural = _("prescriptions")
         indexes = [models.Index(fields=["facility", "status", "prescribed_on"])]
+        constraints = [
+            # The dispensing queue never shows the same request twice: one live
+            # prescription per patient, day and source (a visit's "PRB <case>").
+            models.UniqueConstraint(
+                fields=["patient", "prescribed_on", "reference"],
+                condition=~models.Q(status="cancelled") & ~models.Q(reference=""),
+                name="prescription_one_per_patient_day_source",
+                violation_error_message=_(
+                    "This patient already has a prescription of this date from the same source."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.patient} · {self.prescribed_on:%d/%m/%Y}"

@@ -433,6 +433,15 @@ class ControlVisit(models.Model):
                 condition=Q(next_control_date__gt=F("visit_date")),
                 violation_error_message=_("The next control must be after the visit."),
             ),
+            # One visit a day per case: a second submission would also make a second
+            # prescription in the pharmacy's queue.
+            models.UniqueConstraint(
+                fields=["case", "visit_date"],
+                name="visit_one_per_case_day",
+                violation_error_message=_(
+                    "A control visit on this date is already recorded for this case."
+                ),
+            ),
         ]
         indexes = [models.Index(fields=["case", "-visit_date"])]
 

@@ -164,6 +164,10 @@ def visit_record(
         errors["visit_date"] = [_("The visit date cannot be in the future.")]
     elif visit_date < case.baseline_on:
         errors["visit_date"] = [_("The visit date cannot be before the enrolment.")]
+    elif case.visits.filter(visit_date=visit_date).exists():
+        errors["visit_date"] = [
+            _("A control visit on this date is already recorded for this case.")
+        ]
     plan = case.care_plans.order_by("-started_on", "-id").first()
     interval = plan.control_interval_days if plan else kmk.CONTROL_INTERVAL_DAYS
     next_control_date = next_control_date or workdays.control_day(

@@ -128,3 +128,25 @@ def test_saving_a_letter_says_it_awaits_the_decision(world, login, hospital) -> 
     assert "menunggu keputusan" in body
     message = body.split('class="messages"')[1].split("</ul>")[0]
     assert "diterima" not in message
+
+
+def test_a_second_visit_on_the_same_day_is_refused_on_its_field(world, login) -> None:
+    from pharmacy.models import Prescription
+    from tests.referrals.factories import FormularyMedicineFactory
+    from tests.referrals.test_referrals_views import _visit_data
+
+    case = enrol(world)
+    client = login(world.dokter1)
+    metformin = FormularyMedicineFactory()
+    data = _visit_data(
+        **{"rx-0-medicine": metformin.pk, "rx-0-quantity": "90", "rx-0-signa": "3x1"}
+    )
+    first = client.post(reverse("referrals:visit_create", args=[case.pk]), data)
+    assert first.status_code == 302
+    again = client.post(reverse("referrals:visit_create", args=[case.pk]), data)
+    body = again.content.decode()
+    assert again.status_code == 400
+    assert "Kunjungan kontrol pada tanggal ini sudah tercatat untuk kasus ini." in body
+    assert 'href="#id_visit_date"' in body  # in the error summary, linked to its field
+    assert case.visits.count() == 1
+    assert Prescription.objects.filter(patient=case.patient).count() == 1
