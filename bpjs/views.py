@@ -91,6 +91,11 @@ def srb_fill(request: HttpRequest) -> HttpResponse:
     from referrals import views as referral_views
 
     facility = _puskesmas(request, INTAKE_ROLES)
+    if request.headers.get("HX-Trigger") == "letter-form":
+        # Leaving the SEP field for the button fires the form's live check, which htmx
+        # sends to the clicked button's formaction; the fill itself answers with the whole
+        # form and panel, so this request has nothing to add.
+        return HttpResponse(status=204)
     data = request.POST.copy()
     try:
         letter = services.srb_fetch(

@@ -10,10 +10,10 @@ from bpjs.services import program_from_bpjs, srb_fetch
 from facilities.models import Facility
 from interop.errors import InteropError
 from patients.models import Patient
-from pharmacy.models import Medicine
 from referrals.models import BackReferralLetter
 from tests.conftest import World
 from tests.facilities.factories import FacilityFactory
+from tests.referrals.factories import FormularyMedicineFactory
 from tests.support.bpjs_fake import SECRET as FAKE_SECRET
 from tests.support.bpjs_fake import BpjsFake, srb_example
 
@@ -22,7 +22,7 @@ SRB, SEP = "0301R0011125V000123", "0301R0011125V000456"
 
 @pytest.fixture
 def metformin(db: None):  # type: ignore[no-untyped-def]
-    medicine = Medicine.objects.get(name="Metformin", strength="500 mg", form="tablet")
+    medicine = FormularyMedicineFactory()
     BpjsMedicine.objects.create(code="12100101", name="METFORMIN 500 MG", medicine=medicine)
     return medicine
 

@@ -10,13 +10,12 @@ from bpjs.models import ApotekClaimOutbox, BpjsCredentials, BpjsMedicine, PCareV
 from facilities.models import Facility
 from interop.models import OutboxState
 from pharmacy import services as pharmacy
-from pharmacy.models import Medicine
 from referrals.models import BackReferralLetter
 from tests.conftest import World
 from tests.facilities.factories import FacilityFactory
 from tests.pharmacy.conftest import receive
 from tests.pharmacy.factories import StoreFactory
-from tests.referrals.factories import enrol
+from tests.referrals.factories import FormularyMedicineFactory, enrol
 from tests.support.bpjs_fake import BpjsFake, srb_example
 
 SRB, SEP = "0301R0011125V000123", "0301R0011125V000456"
@@ -128,7 +127,7 @@ def _participant(card: str = "0001234567890", provider: str = "", nik: str = "")
 def test_the_intake_form_is_filled_from_vclaim(
     world: World, bpjs_fake: BpjsFake, hospital: Facility, login
 ) -> None:  # type: ignore[no-untyped-def]
-    metformin = Medicine.objects.get(name="Metformin", strength="500 mg", form="tablet")
+    metformin = FormularyMedicineFactory()
     BpjsMedicine.objects.create(code="12100101", name="METFORMIN 500", medicine=metformin)
     bpjs_fake.srbs[(SRB, SEP)] = srb_example()
     bpjs_fake.participants["x"] = _participant(nik="1271015204610001", provider="XYZ")
@@ -381,7 +380,7 @@ def test_claims_need_pharmacy_staff(world: World, login, who: str) -> None:  # t
 
 def test_the_district_pharmacist_maps_a_code(world: World, login) -> None:  # type: ignore[no-untyped-def]
     code = BpjsMedicine.objects.create(code="12100101", name="METFORMIN 500")
-    metformin = Medicine.objects.get(name="Metformin", strength="500 mg", form="tablet")
+    metformin = FormularyMedicineFactory()
     client = login(world.dinkes_a)
     assert "METFORMIN 500" in client.get(reverse("bpjs:medicine_mapping")).content.decode()
     client.post(

@@ -1,0 +1,1 @@
+from tests.support.bpjs_fake import bpjs_fake  # noqa: F401
