@@ -30,7 +30,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from interop.errors import InteropError, status_is_transient
-from interop.http import HttpResponse, http_request
+from interop.transport import HttpResponse, http_request
 
 logger = logging.getLogger("prb.bpjs")
 

@@ -201,9 +201,10 @@ def queue_resend(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         raise PermissionDenied
     if row.state == OutboxState.SENT:
         messages.info(request, _("Already sent; nothing to resend."))
-    else:
-        outbox_retry(row=row)
+    elif outbox_retry(row=row):
         messages.success(request, _("Queued to send again."))
+    else:
+        messages.warning(request, _("Being sent right now; look again in a few minutes."))
     return redirect(f"{reverse('bpjs:queue')}?jenis={kind}")
 
 

@@ -20,7 +20,7 @@ Errors (``interop.errors``)
     ``is_transient`` is the one classification: network errors, timeouts and HTTP 5xx are
     retried; HTTP 4xx, malformed answers and programming errors are not.
 
-HTTP (``interop.http``)
+HTTP (``interop.transport``; not ``http``, which would shadow the standard library)
     ``http_request``: one request with a timeout, no retries, never logs headers or
     bodies (they carry signatures, tokens and patient data).
 

@@ -69,6 +69,7 @@ def outbox_record_failure(*, row: OutboxItem, exc: BaseException) -> None:
         row.next_attempt_at = timezone.now() + outbox_backoff(row.attempts)
     else:
         row.state = OutboxState.FAILED
+        row.next_attempt_at = timezone.now()  # the lease ends: a person may resend
     if isinstance(exc, InteropError):
         row.last_error = exc.message
     else:
@@ -78,13 +79,25 @@ def outbox_record_failure(*, row: OutboxItem, exc: BaseException) -> None:
     row.save(update_fields=["state", "next_attempt_at", "last_error"])
 
 
-def outbox_retry(*, row: OutboxItem) -> None:
-    """Put a failed (or waiting) row back at the front of the queue and enqueue it."""
+def outbox_retry(*, row: OutboxItem) -> bool:
+    """Put a failed or waiting row at the front of the queue and enqueue it.
+
+    Refused (False) for a sent row and for a row a worker is sending right now (claimed
+    and its lease not over), so a resend never runs beside the send in flight.
+    """
+    now = timezone.now()
     with transaction.atomic():
-        updated = type(row)._default_manager.filter(pk=row.pk).exclude(state=OutboxState.SENT)
-        updated.update(state=OutboxState.WAITING, attempts=0, next_attempt_at=timezone.now())
-        outbox_enqueue(type(row), row.pk)
+        updated = (
+            type(row)
+            ._default_manager.filter(pk=row.pk)
+            .exclude(state=OutboxState.SENT)
+            .exclude(next_attempt_at=F("last_attempt_at") + OUTBOX_LEASE, next_attempt_at__gt=now)
+            .update(state=OutboxState.WAITING, attempts=0, next_attempt_at=now)
+        )
+        if updated:
+            outbox_enqueue(type(row), row.pk)
     row.refresh_from_db()
+    return bool(updated)
 
 
 def outbox_enqueue(row_type: type[OutboxItem], pk: int) -> None:

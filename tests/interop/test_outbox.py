@@ -146,3 +146,12 @@ def test_the_beat_job_sends_what_is_due_only(db: None, django_capture_on_commit_
     assert example_tasks.SENT == ["due"]
     due.refresh_from_db()
     assert due.state == OutboxState.SENT
+
+
+def test_retry_never_runs_beside_a_send_in_flight(db: None) -> None:
+    row = _row()
+    claimed = outbox_claim(ExampleOutbox, row.pk)
+    assert claimed is not None
+    assert outbox_retry(row=claimed) is False
+    claimed.refresh_from_db()
+    assert claimed.attempts == 1

@@ -86,3 +86,28 @@ def test_the_doctor_fills_the_letter_from_an_srb_number_and_accepts_it(
     letter = case.letters.get()
     assert (letter.sep_number, letter.hospital) == (SEP, hospital)
     assert [m.medicine for m in letter.medicines.all()] == [metformin]
+
+
+@pytest.mark.parametrize(
+    ("who", "path"),
+    [
+        ("admin1", "/bpjs/pengaturan/"),
+        ("dokter1", "/bpjs/"),
+        ("dokter1", "/bpjs/peserta/"),
+        ("farmasi1", "/bpjs/klaim-apotek/"),
+        ("dinkes_a", "/bpjs/referensi/obat/"),
+    ],
+)
+def test_the_bpjs_pages_fit_a_phone(world, page, who: str, path: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    BpjsMedicine.objects.create(code="12100101", name="METFORMIN HCL TABLET SALUT 500 MG")
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, getattr(world, who).username, PASSWORD)
+    page.wait_for_url("**/")
+    response = page.goto(path)
+    assert response is not None and response.status == 200
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"{path} is {width}px wide at 390px"
+    if os.environ.get("PRB_SCREENSHOTS"):
+        name = path.strip("/").replace("/", "-")
+        page.screenshot(path=f"{os.environ['PRB_SCREENSHOTS']}/{name}-390.png")
