@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from interop.errors import InteropError, status_is_transient
-from interop.http import HttpResponse, http_request
+from interop.transport import HttpResponse, http_request
 
 SERVICE = "SATUSEHAT"
 NIK_SYSTEM = "https://fhir.kemkes.go.id/id/nik"
