@@ -57,10 +57,10 @@ def outbox_deliver(row_type: type[T], pk: int, send: Callable[[T], str]) -> T | 
         outbox_record_failure(row=row, exc=exc)
     else:
         row.state = OutboxState.SENT
-        row.sent_at = timezone.now()
+        row.sent_at = row.next_attempt_at = timezone.now()  # the lease ends
         row.remote_id = remote_id or row.remote_id
         row.last_error = ""
-        row.save(update_fields=["state", "sent_at", "remote_id", "last_error"])
+        row.save(update_fields=["state", "sent_at", "next_attempt_at", "remote_id", "last_error"])
     return row
 
 
