@@ -1,6 +1,5 @@
 import datetime as dt
 import logging
-from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -9,12 +8,9 @@ from django.urls import reverse
 from bpjs.models import ApotekClaimOutbox, BpjsCredentials, BpjsMedicine, PCareVisitOutbox
 from facilities.models import Facility
 from interop.models import OutboxState
-from pharmacy import services as pharmacy
 from referrals.models import BackReferralLetter
 from tests.conftest import World
 from tests.facilities.factories import FacilityFactory
-from tests.pharmacy.conftest import receive
-from tests.pharmacy.factories import StoreFactory
 from tests.referrals.factories import FormularyMedicineFactory, enrol
 from tests.support.bpjs_fake import BpjsFake, srb_example
 
@@ -285,33 +281,6 @@ def test_pharmacy_staff_cannot_resend_pcare_visits(world: World, login) -> None:
 
 
 # ---------------------------------------------------------------- Apotek Online claims
-
-
-@pytest.fixture
-def dispensed(world: World):  # type: ignore[no-untyped-def]
-    """A DM case whose November prescription was dispensed from the PRB store."""
-    from referrals import services as referrals
-    from tests.referrals.factories import FormularyMedicineFactory
-
-    metformin = FormularyMedicineFactory(price=Decimal("150"))
-    case = enrol(world)
-    store = StoreFactory(facility=world.pkm1, name="Gudang PRB Satu")
-    receive(store, metformin, 500, user=world.farmasi1, on=dt.date(2026, 11, 1))
-    visit = referrals.visit_record(
-        actor=world.dokter1,
-        case=case,
-        visit_date=dt.date(2026, 11, 5),
-        adherence="good",
-        lines=[referrals.VisitLineInput(medicine=metformin, quantity=90, signa="3x1")],
-    )
-    pharmacy.stock_dispense(
-        actor=world.farmasi1,
-        prescription=visit.prescription,
-        store=store,
-        dispensed_on=dt.date(2026, 11, 6),
-    )
-    BackReferralLetter.objects.filter(case=case).update(sep_number=SEP)
-    return visit.prescription
 
 
 def test_the_month_is_claimed_once_with_the_numbers_kept(
