@@ -87,3 +87,17 @@ def test_the_control_card_speaks_to_the_patient_on_working_days(world, login, le
     assert "rata-rata gula darah 3 bulan" in body
     assert not re.search(r"\bIII\.B\.|KEEMPAT", body)  # no clause codes for the patient
     assert_no_fact_keys(body)
+
+
+def test_the_letter_page_prints_the_hospitals_facts_in_words(world, login) -> None:
+    case = enrol(world)
+    body = (
+        login(world.dokter1)
+        .get(reverse("referrals:letter_detail", args=[case.letters.get().pk]))
+        .content.decode()
+    )
+    facts = body.split('id="letter-facts">')[1].split("</dd>")[0]
+    assert "GDP 150 mg/dL" in facts and "HbA1c 6,5%" in facts
+    assert "Gambaran EKG normal: ya" in facts and "Komplikasi neuropati: tidak" in facts
+    assert "Protein urin negatif" in facts
+    assert_no_fact_keys(facts)
