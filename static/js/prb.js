@@ -34,3 +34,22 @@ document.addEventListener("click", (event) => {
     panel.focus();
   }
 });
+
+// A table wider than a phone scrolls inside its own box (CSS); keyboard users must be able
+// to focus that box to scroll it (WCAG 2.1.1).
+function focusableScrollers() {
+  document.querySelectorAll("main table").forEach((table) => {
+    if (table.scrollWidth > table.clientWidth + 1) {
+      if (!table.hasAttribute("tabindex")) table.setAttribute("tabindex", "0");
+    } else if (table.getAttribute("tabindex") === "0") {
+      table.removeAttribute("tabindex");
+    }
+  });
+}
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", focusableScrollers);
+} else {
+  focusableScrollers();
+}
+document.addEventListener("htmx:afterSettle", focusableScrollers);
+window.addEventListener("resize", focusableScrollers);
