@@ -65,6 +65,9 @@ MIDDLEWARE = [
     "prb.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML and JSON compressed here (static files come pre-compressed from WhiteNoise, which
+    # answers before this line). Why this is safe against BREACH: docs/performance.md.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -53,3 +53,16 @@ if (document.readyState === "loading") {
 }
 document.addEventListener("htmx:afterSettle", focusableScrollers);
 window.addEventListener("resize", focusableScrollers);
+
+// A live check (a form with data-send-if-changed: the criteria panel) is debounced by its
+// hx-trigger and goes out only when the form's values differ from what was last sent.
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const form = event.detail.elt;
+  if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-send-if-changed")) return;
+  const values = new URLSearchParams(new FormData(form)).toString();
+  if (form.dataset.lastSent === values) {
+    event.preventDefault();
+  } else {
+    form.dataset.lastSent = values;
+  }
+});
