@@ -8,7 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from common.text import NOTE_TEXT
 from patients.forms import DateInput
 from pharmacy import planning
-from pharmacy.models import Destruction, Lot, Medicine, StockBalance, StockCardLine, Store
+from pharmacy.models import (
+    Destruction,
+    DestructionLine,
+    Lot,
+    Medicine,
+    StockBalance,
+    StockCardLine,
+    Store,
+)
 
 
 class MonthInput(forms.DateInput):
@@ -163,13 +171,30 @@ class DestructionForm(forms.Form):
     def __init__(self, *args: object, balances: list[StockBalance], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.balances = balances
+        today = _today()
         for balance in balances:
             self.fields[f"destroy_{balance.pk}"] = forms.IntegerField(
-                label=_("Destroy"), min_value=0, max_value=balance.quantity, required=False
+                label=_("Quantity to destroy"),
+                min_value=0,
+                max_value=balance.quantity,
+                required=False,
+            )
+            self.fields[f"reason_{balance.pk}"] = forms.ChoiceField(
+                label=_("Reason (KMK III.C.7)"),
+                choices=DestructionLine.Reason.choices,
+                initial=(
+                    DestructionLine.Reason.EXPIRED
+                    if balance.lot.expiry_date <= today
+                    else DestructionLine.Reason.DAMAGED
+                ),
             )
 
-    def rows(self) -> list[tuple[StockBalance, forms.BoundField]]:
-        return [(b, self[f"destroy_{b.pk}"]) for b in self.balances]
+    def header_fields(self) -> list[forms.BoundField]:
+        """The report's own fields; the per-lot fields are rendered in the table's rows."""
+        return [self[name] for name in ("destroyed_on", "method", "place", "witnesses", "note")]
+
+    def rows(self) -> list[tuple[StockBalance, forms.BoundField, forms.BoundField]]:
+        return [(b, self[f"destroy_{b.pk}"], self[f"reason_{b.pk}"]) for b in self.balances]
 
 
 class MonthForm(forms.Form):

@@ -521,8 +521,12 @@ class Destruction(models.Model):
 @tracked()
 class DestructionLine(models.Model):
     class Reason(models.TextChoices):
-        EXPIRED = "expired", _("Expired")
-        DAMAGED = "damaged", _("Damaged or substandard")
+        """Why a medicine is destroyed: the four cases of KMK III.C.7 (a–d)."""
+
+        DAMAGED = "damaged", _("a. Does not meet quality, efficacy or packaging requirements")
+        EXPIRED = "expired", _("b. Expired")
+        NO_AUTHORISATION = "no_licence", _("c. No marketing authorisation (izin edar)")
+        CRIMINAL_CASE = "criminal", _("d. Linked to a criminal case in the health field")
 
     destruction = models.ForeignKey(Destruction, on_delete=models.PROTECT, related_name="lines")
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")

@@ -139,6 +139,30 @@ def stock_levels(*, store: Store, as_of: dt.date | None = None) -> list[Medicine
     return list(rows.values())
 
 
+def dispense_plan(
+    *, store: Store, lines: Iterable[Any], on: dt.date | None = None
+) -> dict[int, list[tuple[StockBalance, int]]]:
+    """The lots first-expiry-first-out dispensing will take for what each prescription line
+    still owes (line id → ``(balance, units)``), shown before the pharmacist hands it out;
+    the same rule as ``stock_dispense``."""
+    on = on or timezone.localdate()
+    lines = list(lines)
+    available = planning.fefo.fefo_order(
+        StockBalance.objects.filter(
+            store=store,
+            medicine_id__in={line.medicine_id for line in lines},
+            quantity__gt=0,
+            lot__expiry_date__gt=on,
+        ).select_related("lot")
+    )
+    return {
+        line.pk: planning.fefo.fefo_take(
+            available, medicine_id=line.medicine_id, need=line.owed_quantity
+        )
+        for line in lines
+    }
+
+
 def lot_balances(*, store: Store, medicine: Medicine | None = None) -> QuerySet[StockBalance]:
     queryset = StockBalance.objects.filter(store=store, quantity__gt=0)
     if medicine is not None:

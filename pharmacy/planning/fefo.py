@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from ._numbers import (
     Quantity,
@@ -157,3 +158,35 @@ def simulate_fefo(stock: StockOnHand, *, monthly_use: Quantity | Fraction) -> Fe
 def usable_stock(stock: StockOnHand, *, monthly_use: Quantity | Fraction) -> Decimal:
     """E: the units of ``stock`` that will be dispensed before they expire."""
     return simulate_fefo(stock, monthly_use=monthly_use).usable_quantity
+
+
+NEAR_EXPIRY_DAYS = 90
+"""A lot expiring within this many days is flagged: in stock views, on receipt, in alerts."""
+
+
+def fefo_order(balances: Sequence[Any]) -> list[Any]:
+    """Lot balances (objects with ``lot.expiry_date``, ``lot.batch``, ``pk``) in the order
+    dispensing takes them: first expiry first out, then batch, then the oldest row."""
+    return sorted(balances, key=lambda b: (b.lot.expiry_date, b.lot.batch, b.pk))
+
+
+def fefo_take(
+    balances: Sequence[Any], *, medicine_id: int, need: int, lot_id: int | None = None
+) -> list[tuple[Any, int]]:
+    """What FEFO takes for ``need`` units of a medicine from ``balances`` (already in
+    :func:`fefo_order`, expired lots left out): ``(balance, units)`` pairs. Each balance's
+    ``quantity`` is lowered by what is taken, so the next line sees what is left. With
+    ``lot_id`` only that lot is used."""
+    taken: list[tuple[Any, int]] = []
+    for balance in balances:
+        if need == 0:
+            break
+        if balance.medicine_id != medicine_id or balance.quantity == 0:
+            continue
+        if lot_id is not None and balance.lot_id != lot_id:
+            continue
+        take = min(need, balance.quantity)
+        balance.quantity -= take
+        need -= take
+        taken.append((balance, take))
+    return taken

@@ -20,6 +20,7 @@ from pharmacy.models import (
     StockCardLine,
     Store,
 )
+from pharmacy.planning.fefo import fefo_order, fefo_take
 from pharmacy.services.ledger import Move, check_store, post_moves, prb_store_for
 from satusehat.outbox import satusehat_outbox_queue
 
@@ -171,23 +172,18 @@ def stock_dispense(
             .select_related("lot", "lot__medicine")
             .order_by("id")
         )
-        available.sort(key=lambda b: (b.lot.expiry_date, b.lot.batch, b.pk))
+        available = fefo_order(available)
         reference = prescription.reference or f"R-{prescription.pk}"
         moves: list[Move] = []
         taken: dict[int, int] = {}
         for line in lines:
-            need = wanted[line.pk]
             chosen = lots.get(line.pk)
-            for balance in available:
-                if need == 0:
-                    break
-                if balance.medicine_id != line.medicine_id or balance.quantity == 0:
-                    continue
-                if chosen is not None and balance.lot_id != chosen.pk:
-                    continue
-                take = min(need, balance.quantity)
-                balance.quantity -= take  # what the next line may still take
-                need -= take
+            for balance, take in fefo_take(
+                available,
+                medicine_id=line.medicine_id,
+                need=wanted[line.pk],
+                lot_id=chosen.pk if chosen is not None else None,
+            ):
                 taken[line.pk] = taken.get(line.pk, 0) + take
                 moves.append(
                     Move(

@@ -15,9 +15,13 @@ from pharmacy.forms import (
 PAGE_SIZE = 25
 
 
-def require_pharmacist(user: Any) -> None:
+def may_move_stock(user: Any) -> bool:
     """Stock is moved by pharmacy staff (and the facility administrator)."""
-    if not (user.is_superuser or user.role in (user.Role.FARMASI, user.Role.ADMIN)):
+    return bool(user.is_superuser or user.role in (user.Role.FARMASI, user.Role.ADMIN))
+
+
+def require_pharmacist(user: Any) -> None:
+    if not may_move_stock(user):
         raise PermissionDenied
 
 

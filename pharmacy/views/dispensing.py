@@ -87,6 +87,7 @@ def dispense(request: HttpRequest, pk: int) -> HttpResponse:
     available = {
         row.medicine.pk: row.usable_quantity for row in selectors.stock_levels(store=store)
     }
+    plan = selectors.dispense_plan(store=store, lines=owed_lines)
     context = {
         "prescription": prescription,
         "store": store,
@@ -96,6 +97,7 @@ def dispense(request: HttpRequest, pk: int) -> HttpResponse:
                 "line": line,
                 "available": available.get(line.medicine_id, 0),
                 "field": form[f"quantity_{line.pk}"] if line.owed_quantity else None,
+                "lots": plan.get(line.pk, []),
             }
             for line in lines
         ],

@@ -22,9 +22,15 @@ from pharmacy.forms import (
     TransferForm,
     WriteOffForm,
 )
-from pharmacy.models import Destruction, Lot, Medicine, StockBalance, Store
+from pharmacy.models import Destruction, DestructionLine, Lot, Medicine, StockBalance, Store
 from pharmacy.services import destruction, movements
-from pharmacy.views.common import PAGE_SIZE, error_messages, export_format, require_pharmacist
+from pharmacy.views.common import (
+    PAGE_SIZE,
+    error_messages,
+    export_format,
+    may_move_stock,
+    require_pharmacist,
+)
 
 
 def district_stock(request: HttpRequest) -> HttpResponse:
@@ -46,6 +52,7 @@ def stock(request: HttpRequest, pk: int) -> HttpResponse:
         "store": store,
         "rows": selectors.stock_levels(store=store),
         "today": timezone.localdate(),
+        "may_move_stock": may_move_stock(request.user),
     }
     return render(request, "pharmacy/stock.html", context)
 
@@ -268,13 +275,12 @@ def destruction_create(request: HttpRequest) -> HttpResponse:
     form = DestructionForm(request.POST or None, balances=balances)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        today = timezone.localdate()
         lines = [
             destruction.DestructionLineInput(
                 store=b.store,
                 lot=b.lot,
                 quantity=data[f"destroy_{b.pk}"],
-                reason="expired" if b.lot.expiry_date <= today else "damaged",
+                reason=data[f"reason_{b.pk}"],
             )
             for b in balances
             if data.get(f"destroy_{b.pk}")
@@ -303,5 +309,14 @@ def destruction_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def destruction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.destruction_for_user(request.user, pk)
-    lines = record.lines.select_related("lot__medicine", "store")
-    return render(request, "pharmacy/destruction_detail.html", {"record": record, "lines": lines})
+    lines = list(record.lines.select_related("lot__medicine", "store"))
+    return render(
+        request,
+        "pharmacy/destruction_detail.html",
+        {
+            "record": record,
+            "lines": lines,
+            "reasons": DestructionLine.Reason.choices,
+            "reasons_used": {line.reason for line in lines},
+        },
+    )

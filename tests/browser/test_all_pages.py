@@ -35,11 +35,6 @@ KNOWN: set[tuple[str, str]] = {
     ("/rujukan/baru/", "select-name"),
     ("/rujukan/kasus/<id>/kunjungan/baru/", "label"),  # item 4: prescription rows
     ("/rujukan/kasus/<id>/kunjungan/baru/", "select-name"),
-    ("/farmasi/gudang/<id>/terima/", "http"),  # a doctor sees stock buttons he may not use
-    ("/farmasi/gudang/<id>/opname/", "http"),
-    ("/farmasi/gudang/<id>/mutasi/", "http"),
-    ("/farmasi/gudang/<id>/retur/", "http"),
-    ("/farmasi/gudang/<id>/rusak/", "http"),
 }
 
 

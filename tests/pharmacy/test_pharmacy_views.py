@@ -213,6 +213,7 @@ def test_destruction_report_from_the_page_is_printable(world, login, store1, met
             "place": "Insinerator RSUD",
             "witnesses": "dr. Rina, Kepala Puskesmas\nYusuf, Dinkes",
             f"destroy_{balance.pk}": 10,
+            f"reason_{balance.pk}": "expired",
         },
         follow=True,
     )
