@@ -10,18 +10,28 @@ from django.utils.safestring import SafeString, mark_safe
 
 
 def trend_line(
-    values: Sequence[float | None], *, title: str, width: int = 220, height: int = 56
+    values: Sequence[float | None],
+    *,
+    title: str,
+    low_label: str = "",
+    high_label: str = "",
+    first_label: str = "",
+    last_label: str = "",
+    width: int = 260,
+    height: int = 92,
 ) -> SafeString:
-    """A sparkline of up to 12 monthly values; gaps where a month has no value."""
-    pad = 4
+    """A line of up to 12 monthly values with its axes: the lowest and highest value on the
+    left, the first and last month below; gaps where a month has no value. The labels are
+    formatted by the caller exactly as the page shows the numbers."""
+    left, right, top, bottom = 46, 8, 8, 22
+    plot_w, plot_h = width - left - right, height - top - bottom
     known = [v for v in values if v is not None]
     low, high = (min(known), max(known)) if known else (0.0, 1.0)
-    if high == low:
-        high = low + 1
-    step = (width - 2 * pad) / max(len(values) - 1, 1)
+    span = (high - low) or 1.0
+    step = plot_w / max(len(values) - 1, 1)
 
     def y(v: float) -> float:
-        return height - pad - (v - low) / (high - low) * (height - 2 * pad)
+        return top + (high - v) / span * plot_h if high != low else top + plot_h / 2
 
     segments: list[list[str]] = [[]]
     dots = []
@@ -29,16 +39,30 @@ def trend_line(
         if v is None:
             segments.append([])
             continue
-        x = pad + i * step
+        x = left + i * step
         segments[-1].append(f"{x:.1f},{y(v):.1f}")
         dots.append((x, y(v)))
     lines = "".join(
         f'<polyline points="{" ".join(points)}"/>' for points in segments if len(points) > 1
     )
     last = f'<circle cx="{dots[-1][0]:.1f}" cy="{dots[-1][1]:.1f}" r="3"/>' if dots else ""
-    return mark_safe(  # noqa: S308 - numbers and an escaped title only
+    base = top + plot_h
+    axis = (
+        f'<g class="axis" stroke="currentColor" stroke-width="1" opacity=".5">'
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{base}"/>'
+        f'<line x1="{left}" y1="{base}" x2="{width - right}" y2="{base}"/></g>'
+    )
+    labels = (
+        f'<g class="axis-labels" font-size="11" fill="currentColor">'
+        f'<text x="{left - 4}" y="{top + 8}" text-anchor="end">{escape(high_label)}</text>'
+        f'<text x="{left - 4}" y="{base}" text-anchor="end">{escape(low_label)}</text>'
+        f'<text x="{left}" y="{height - 4}">{escape(first_label)}</text>'
+        f'<text x="{width - right}" y="{height - 4}" text-anchor="end">{escape(last_label)}</text>'
+        f"</g>"
+    )
+    return mark_safe(  # noqa: S308 - numbers and escaped texts only
         f'<svg class="trend" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>'
+        f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>{axis}{labels}'
         f'<g fill="none" stroke="currentColor" stroke-width="2">{lines}</g>'
         f'<g fill="currentColor">{last}</g></svg>'
     )

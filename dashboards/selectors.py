@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, F, IntegerField, QuerySet, Sum, Value, When
+from django.db.models import Case, F, IntegerField, Max, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -124,6 +124,13 @@ class Cell:
     @property
     def display(self) -> str:
         return format_value(self.indicator, self.value)
+
+
+def facts_computed_at(facility_ids: Sequence[int]) -> dt.datetime | None:
+    """When the newest monthly fact of these puskesmas was computed: "data as of"."""
+    return MonthlyFact.objects.filter(facility_id__in=list(facility_ids)).aggregate(
+        at=Max("computed_at")
+    )["at"]
 
 
 def format_value(indicator: ind.Indicator, value: Any) -> str:

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
@@ -44,19 +45,47 @@ def _query(form: FilterForm, **extra: Any) -> str:
 
 def _trends(figures: selectors.Figures) -> list[dict[str, Any]]:
     result = []
+    first, last = f"{figures.months[0]:%m/%Y}", f"{figures.months[-1]:%m/%Y}"
     for code in ind.TREND_CODES:
         indicator = ind.BY_CODE[code]
         values = [figures.by_month[m].value(code) for m in figures.months]
         numbers = [float(v) if v is not None else None for v in values]
+        known = [v for v in values if v is not None]
+        low = selectors.format_value(indicator, min(known)) if known else "–"
+        high = selectors.format_value(indicator, max(known)) if known else "–"
+        title = _(
+            "%(name)s, %(first)s to %(last)s: lowest %(low)s, highest %(high)s, now %(now)s"
+        ) % {
+            "name": indicator.label,
+            "first": first,
+            "last": last,
+            "low": low,
+            "high": high,
+            "now": selectors.format_value(indicator, values[-1]),
+        }
         result.append(
             {
                 "indicator": indicator,
-                "svg": charts.trend_line(numbers, title=str(indicator.label)),
-                "first": f"{figures.months[0]:%m/%Y}",
+                "svg": charts.trend_line(
+                    numbers,
+                    title=title,
+                    low_label=low,
+                    high_label=high,
+                    first_label=first,
+                    last_label=last,
+                ),
+                "first": first,
                 "last": selectors.format_value(indicator, values[-1]),
+                "low": low,
+                "high": high,
             }
         )
     return result
+
+
+def _slug(*parts: Any) -> str:
+    """An export's file name from its table and filters: "puskesmas-2026-11-dm-semua-puskesmas"."""
+    return "-".join(slugify(str(p)) for p in parts if p not in ("", None))
 
 
 def _export(
@@ -71,12 +100,26 @@ def _export(
 
 
 def _indicator_headers() -> list[str]:
-    return [str(i.label) for i in ind.INDICATORS]
+    """Column names of an export; rates are in percent, as the page shows them."""
+    return [f"{i.label} (%)" if i.kind == "rate" else str(i.label) for i in ind.INDICATORS]
 
 
 def _raw(cell: selectors.Cell) -> Any:
+    """A cell for CSV/XLSX: the number the page shows (a rate as a percent, 1 decimal)."""
     value = cell.value
-    return round(float(value), 4) if isinstance(value, float) else value
+    if value is None:
+        return None
+    if cell.indicator.kind == "rate":
+        return round(float(value) * 100, 1)
+    return round(float(value), 1) if isinstance(value, float) else value
+
+
+def _filter_names(form: FilterForm, chosen: Facility | None) -> list[str]:
+    return [
+        f"{form.month:%Y-%m}",
+        form.program_code or _("all programmes"),
+        chosen.kemenkes_code if chosen else _("all puskesmas"),
+    ]
 
 
 @login_required
@@ -93,7 +136,7 @@ def district(request: AuthedRequest) -> HttpResponse:
     if table == "trend":
         export = _export(
             request,
-            filename=f"tren-{form.month:%Y-%m}",
+            filename=_slug(_("trend"), *_filter_names(form, chosen)),
             title=_("Trend"),
             headers=[_("Month"), *_indicator_headers()],
             rows=[
@@ -104,7 +147,7 @@ def district(request: AuthedRequest) -> HttpResponse:
     else:
         export = _export(
             request,
-            filename=f"puskesmas-{form.month:%Y-%m}",
+            filename=_slug("puskesmas", *_filter_names(form, chosen)),
             title=_("Puskesmas"),
             headers=[_("Puskesmas"), *_indicator_headers()],
             rows=[[f.name, *(_raw(c) for c in cells)] for f, cells in rows],
@@ -136,6 +179,7 @@ def district(request: AuthedRequest) -> HttpResponse:
         "headers": ind.INDICATORS,
         "control_rules": _control_rules(),
         "regency": request.user.regency if request.user.is_dinkes else None,
+        "as_of": selectors.facts_computed_at([f.pk for f in shown]),
     }
     template = "dashboards/district.html"
     return render(request, f"{template}#results" if request.htmx else template, context)
@@ -162,7 +206,7 @@ def puskesmas(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.GET.get("table") == "trend":
         export = _export(
             request,
-            filename=f"tren-{facility.kemenkes_code}-{form.month:%Y-%m}",
+            filename=_slug(_("trend"), *_filter_names(form, facility)),
             title=_("Trend"),
             headers=[_("Month"), *_indicator_headers()],
             rows=[
@@ -173,7 +217,7 @@ def puskesmas(request: AuthedRequest, pk: int) -> HttpResponse:
     else:
         export = _export(
             request,
-            filename=f"program-{facility.kemenkes_code}-{form.month:%Y-%m}",
+            filename=_slug(_("programmes"), *_filter_names(form, facility)),
             title=_("Programmes"),
             headers=[_("Programme"), *_indicator_headers()],
             rows=[[p.label, *(_raw(c) for c in cells)] for p, cells in program_rows],
@@ -190,6 +234,7 @@ def puskesmas(request: AuthedRequest, pk: int) -> HttpResponse:
         "query": _query(form),
         "headers": ind.INDICATORS,
         "control_rules": _control_rules(),
+        "as_of": selectors.facts_computed_at([facility.pk]),
     }
     template = "dashboards/puskesmas.html"
     return render(request, f"{template}#results" if request.htmx else template, context)
@@ -238,6 +283,7 @@ def patients(request: AuthedRequest, pk: int) -> HttpResponse:
         "query": _query(form, drill=drill),
         "back_query": _query(form),
         "names": request.user.can_see_patient_names,
+        "as_of": timezone.localtime(),
     }
     return render(request, "dashboards/patients.html", context)
 
@@ -247,13 +293,42 @@ def medicine_balance(request: AuthedRequest) -> HttpResponse:
     puskesmas = selectors.dashboard_puskesmas(request.user)
     today = timezone.localdate()
     tracer_only = request.GET.get("tracer") == "1"
+    chosen = None
+    if request.GET.get("puskesmas"):
+        if not request.GET["puskesmas"].isdigit():
+            raise Http404
+        chosen = selectors.puskesmas_for_user(request.user, int(request.GET["puskesmas"]))
+    state = request.GET.get("state", "")
+    state = state if state in ("shortage", "excess") else ""
     rows, transfers = selectors.medicine_balance(
         puskesmas=puskesmas, today=today, tracer_only=tracer_only
+    )
+    if chosen:
+        rows = [r for r in rows if r.facility.pk == chosen.pk]
+        transfers = [t for t in transfers if chosen.pk in (t.source.pk, t.destination.pk)]
+    if state:
+        rows = [r for r in rows if r.state == state]
+    filters = [
+        chosen.kemenkes_code if chosen else _("all puskesmas"),
+        state and _state_label(state),
+        _("tracer") if tracer_only else "",
+        f"{today:%Y-%m-%d}",
+    ]
+    query = urlencode(
+        {
+            k: v
+            for k, v in {
+                "puskesmas": chosen.pk if chosen else "",
+                "state": state,
+                "tracer": "1" if tracer_only else "",
+            }.items()
+            if v
+        }
     )
     if request.GET.get("table") == "transfers":
         export = _export(
             request,
-            filename=f"usulan-mutasi-{today:%Y-%m-%d}",
+            filename=_slug(_("suggested transfers"), *filters),
             title=_("Suggested transfers"),
             headers=[_("Medicine"), _("From puskesmas"), _("To puskesmas"), _("Quantity")],
             rows=[
@@ -263,7 +338,7 @@ def medicine_balance(request: AuthedRequest) -> HttpResponse:
     else:
         export = _export(
             request,
-            filename=f"keseimbangan-obat-{today:%Y-%m-%d}",
+            filename=_slug(_("medicine balance"), *filters),
             title=_("Medicine balance"),
             headers=[
                 _("Medicine"),
@@ -294,7 +369,11 @@ def medicine_balance(request: AuthedRequest) -> HttpResponse:
         "transfers": transfers,
         "today": today,
         "tracer_only": tracer_only,
-        "query": "tracer=1" if tracer_only else "",
+        "query": query,
+        "puskesmas": puskesmas,
+        "chosen": chosen,
+        "state": state,
+        "as_of": timezone.localtime(),
         "states": {"shortage": _("Shortage"), "excess": _("Excess")},
         "rules": {
             "shortage": selectors.SHORTAGE_MONTHS,

@@ -17,6 +17,7 @@ from pharmacy.models import (
     StockCardLine,
     Store,
 )
+from pharmacy.planning.fefo import NEAR_EXPIRY_DAYS
 
 
 class MonthInput(forms.DateInput):
@@ -39,13 +40,9 @@ def _today() -> dt.date:
 
 
 class ReceiptForm(forms.Form):
+    """One delivery: date, source and document typed once; its lots are ReceiptLineFormSet."""
+
     received_on = forms.DateField(label=_("Receipt date"), widget=DateInput(), initial=_today)
-    medicine = forms.ModelChoiceField(
-        label=_("Medicine"), queryset=Medicine.objects.active().order_by("name", "strength")
-    )
-    batch = forms.CharField(label=_("Batch number"), max_length=40)
-    expiry_date = forms.DateField(label=_("Expiry date"), widget=DateInput())
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
     source = forms.ChoiceField(label=_("Source"), choices=Lot.Source.choices)
     supplier = forms.CharField(label=_("Supplier"), max_length=150, required=False)
     reference = forms.CharField(
@@ -54,6 +51,35 @@ class ReceiptForm(forms.Form):
         required=False,
         help_text=_("e.g. the SBBK or delivery note number."),
     )
+    confirm_near_expiry = forms.BooleanField(
+        label=_("Receive the lots that expire soon anyway"), required=False
+    )
+
+
+class ReceiptLineForm(forms.Form):
+    medicine = forms.ModelChoiceField(
+        label=_("Medicine"), queryset=Medicine.objects.active().order_by("name", "strength")
+    )
+    batch = forms.CharField(label=_("Batch number"), max_length=40)
+    expiry_date = forms.DateField(
+        label=_("Expiry date"), widget=DateInput(attrs={"data-expiry-check": ""})
+    )
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
+
+
+ReceiptLineFormSet = forms.formset_factory(
+    ReceiptLineForm, extra=0, min_num=1, validate_min=True, max_num=60, validate_max=True
+)
+
+
+def receipt_near_expiry(received_on: dt.date, rows: list[dict]) -> list[dict]:
+    """The delivered lots that expire within NEAR_EXPIRY_DAYS of the receipt (expired ones
+    are refused by the service), each with ``days`` left."""
+    return [
+        {**row, "days": (row["expiry_date"] - received_on).days}
+        for row in rows
+        if received_on < row["expiry_date"] <= received_on + dt.timedelta(days=NEAR_EXPIRY_DAYS)
+    ]
 
 
 class LotChoiceField(forms.ModelChoiceField):

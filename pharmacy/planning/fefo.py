@@ -20,7 +20,7 @@ at a constant rate equal to the average monthly use:
 """
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -164,7 +164,7 @@ NEAR_EXPIRY_DAYS = 90
 """A lot expiring within this many days is flagged: in stock views, on receipt, in alerts."""
 
 
-def fefo_order(balances: Sequence[Any]) -> list[Any]:
+def fefo_order(balances: Iterable[Any]) -> list[Any]:
     """Lot balances (objects with ``lot.expiry_date``, ``lot.batch``, ``pk``) in the order
     dispensing takes them: first expiry first out, then batch, then the oldest row."""
     return sorted(balances, key=lambda b: (b.lot.expiry_date, b.lot.batch, b.pk))

@@ -1,5 +1,6 @@
 """A store's stock, its stock card and the movements a pharmacist records (receipt, transfer, return, write-off, opname, correction, destruction)."""
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pharmacy import exports, selectors
@@ -17,12 +19,16 @@ from pharmacy.forms import (
     DestructionForm,
     OpnameForm,
     ReceiptForm,
+    ReceiptLineForm,
+    ReceiptLineFormSet,
     ReturnForm,
     ReverseForm,
     TransferForm,
     WriteOffForm,
+    receipt_near_expiry,
 )
 from pharmacy.models import Destruction, DestructionLine, Lot, Medicine, StockBalance, Store
+from pharmacy.planning.fefo import NEAR_EXPIRY_DAYS
 from pharmacy.services import destruction, movements
 from pharmacy.views.common import (
     PAGE_SIZE,
@@ -53,41 +59,86 @@ def stock(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": selectors.stock_levels(store=store),
         "today": timezone.localdate(),
         "may_move_stock": may_move_stock(request.user),
+        "near_days": NEAR_EXPIRY_DAYS,
+        "near_limit": timezone.localdate() + dt.timedelta(days=NEAR_EXPIRY_DAYS),
     }
     return render(request, "pharmacy/stock.html", context)
+
+
+def _receipt_with_one_more_row(data: Any) -> tuple[ReceiptForm, Any]:
+    """The delivery as typed plus an empty row ("add a row" without JavaScript): unbound
+    forms holding the typed values, so nothing is flagged as an error yet."""
+    header = ReceiptForm(initial={name: data.get(name) for name in ReceiptForm.base_fields})
+    total = int(data["lines-TOTAL_FORMS"]) if data.get("lines-TOTAL_FORMS", "").isdigit() else 1
+    rows = [
+        {name: data.get(f"lines-{i}-{name}") for name in ReceiptLineForm.base_fields}
+        for i in range(min(total, 59))
+    ]
+    return header, ReceiptLineFormSet(prefix="lines", initial=rows + [{}])
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def receive(request: HttpRequest, pk: int) -> HttpResponse:
+    """One delivery with all its lots in one submit (KMK III.C.3: penerimaan)."""
     store = selectors.store_for_user(request.user, pk)
     require_pharmacist(request.user)
-    form = ReceiptForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            movements.stock_receive(
-                actor=request.user,
-                store=store,
-                received_on=data["received_on"],
-                source=data["source"],
-                supplier=data["supplier"],
-                reference=data["reference"],
-                lines=[
-                    movements.ReceiptLineInput(
-                        medicine=data["medicine"],
-                        batch=data["batch"],
-                        expiry_date=data["expiry_date"],
-                        quantity=data["quantity"],
+    near: list[dict] = []
+    if "add_row" in request.POST:
+        form, lines = _receipt_with_one_more_row(request.POST)
+    else:
+        form = ReceiptForm(request.POST or None)
+        lines = ReceiptLineFormSet(request.POST or None, prefix="lines")
+        if request.method == "POST" and form.is_valid() and lines.is_valid():
+            data = form.cleaned_data
+            rows = [row.cleaned_data for row in lines.forms if row.cleaned_data]
+            near = receipt_near_expiry(data["received_on"], rows)
+            if near and not data["confirm_near_expiry"]:
+                form.add_error(
+                    "confirm_near_expiry",
+                    _("Some lots expire within %(days)s days: check them, then confirm.")
+                    % {"days": NEAR_EXPIRY_DAYS},
+                )
+            else:
+                try:
+                    movements.stock_receive(
+                        actor=request.user,
+                        store=store,
+                        received_on=data["received_on"],
+                        source=data["source"],
+                        supplier=data["supplier"],
+                        reference=data["reference"],
+                        lines=[
+                            movements.ReceiptLineInput(
+                                medicine=row["medicine"],
+                                batch=row["batch"],
+                                expiry_date=row["expiry_date"],
+                                quantity=row["quantity"],
+                            )
+                            for row in rows
+                        ],
                     )
-                ],
-            )
-        except ValidationError as error:
-            form.add_error(None, error_messages(error))
-        else:
-            messages.success(request, _("Receipt recorded on the stock card."))
-            return redirect("pharmacy:stock", pk=store.pk)
-    return render(request, "pharmacy/receive.html", {"store": store, "form": form})
+                except ValidationError as error:
+                    form.add_error(None, error_messages(error))
+                else:
+                    messages.success(
+                        request,
+                        ngettext(
+                            "Receipt of %(n)s lot recorded on the stock card.",
+                            "Receipt of %(n)s lots recorded on the stock card.",
+                            len(rows),
+                        )
+                        % {"n": len(rows)},
+                    )
+                    return redirect("pharmacy:stock", pk=store.pk)
+    context = {
+        "store": store,
+        "form": form,
+        "lines": lines,
+        "near": near,
+        "near_days": NEAR_EXPIRY_DAYS,
+    }
+    return render(request, "pharmacy/receive.html", context)
 
 
 @login_required

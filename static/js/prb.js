@@ -66,3 +66,59 @@ document.addEventListener("htmx:beforeRequest", (event) => {
     form.dataset.lastSent = values;
   }
 });
+
+// "Add a row" of a formset without reloading the page: the row comes from a <template>
+// holding the formset's empty form; without JavaScript the button posts and the server
+// answers the same page with one more row.
+document.addEventListener("click", (event) => {
+  const button = event.target instanceof Element && event.target.closest("[data-add-row]");
+  if (!button) return;
+  const body = document.querySelector(`#${button.dataset.addRow} tbody`);
+  const template = document.getElementById(button.dataset.rowTemplate);
+  const total = document.getElementById(`id_${button.dataset.prefix}-TOTAL_FORMS`);
+  const max = document.getElementById(`id_${button.dataset.prefix}-MAX_NUM_FORMS`);
+  if (!body || !template || !total) return;
+  event.preventDefault();
+  const index = Number(total.value);
+  if (max && index >= Number(max.value)) return;
+  const html = template.innerHTML
+    .replaceAll("__prefix__", String(index))
+    .replaceAll("__row__", String(index + 1));
+  body.insertAdjacentHTML("beforeend", html);
+  total.value = String(index + 1);
+  const first = body.lastElementChild && body.lastElementChild.querySelector("select, input");
+  if (first) first.focus();
+});
+
+// Past or near expiry flagged while typing, before the receipt is saved (the server checks
+// again). Messages come translated from the form's data attributes.
+function flagExpiry(input) {
+  const form = input.form;
+  const flag = input.closest("td") && input.closest("td").querySelector(".expiry-flag");
+  if (!form || !flag) return;
+  const received = form.querySelector("[name=received_on]");
+  const start = new Date((received && received.value) || new Date().toISOString().slice(0, 10));
+  const expiry = new Date(input.value);
+  flag.textContent = "";
+  flag.className = "expiry-flag";
+  if (!input.value || Number.isNaN(expiry.getTime())) return;
+  const days = Math.round((expiry - start) / 86400000);
+  if (days <= 0) {
+    flag.textContent = form.dataset.msgExpired;
+    flag.classList.add("bad");
+  } else if (days <= Number(form.dataset.nearDays)) {
+    flag.textContent = form.dataset.msgNear.replace("__days__", String(days));
+    flag.classList.add("soon");
+  }
+}
+document.addEventListener("change", (event) => {
+  if (event.target instanceof HTMLInputElement && event.target.hasAttribute("data-expiry-check")) {
+    flagExpiry(event.target);
+  }
+  if (event.target instanceof HTMLInputElement && event.target.name === "received_on") {
+    event.target.form.querySelectorAll("[data-expiry-check]").forEach(flagExpiry);
+  }
+});
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-expiry-check]").forEach(flagExpiry);
+});

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from dashboards import services
@@ -166,8 +167,9 @@ def test_the_district_page_reads_a_fixed_number_of_queries(world, login, cases, 
     with CaptureQueriesContext(connection) as large:
         html = client.get(DISTRICT).content.decode()
     assert "Puskesmas Tambahan 7" in html
-    # session, user, puskesmas, facts; then the session's save (SESSION_SAVE_EVERY_REQUEST)
-    assert len(large) == len(small) <= 7
+    # session, user, puskesmas, facts, their "data as of" time; then the session's save
+    # (SESSION_SAVE_EVERY_REQUEST)
+    assert len(large) == len(small) <= 8
 
 
 def test_the_puskesmas_and_patient_pages_read_a_fixed_number_of_queries(
@@ -177,7 +179,7 @@ def test_the_puskesmas_and_patient_pages_read_a_fixed_number_of_queries(
     for _ in range(20):
         case = CaseFactory(patient=PatientFactory(fktp=world.pkm1), enrolled_on=dt.date(2026, 1, 1))
         VisitFactory(case=case, visit_date=dt.date(2026, 11, 1))
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):  # 7 + the facts' "data as of" time
         assert client.get(pkm_url(world.pkm1)).status_code == 200
     with django_assert_max_num_queries(9):
         html = client.get(pkm_url(world.pkm1, "dashboards:patients"), {"drill": "active"}).content
@@ -225,3 +227,47 @@ def test_every_dashboard_export_is_inert_with_patients_named_like_formulas(
         (reverse("dashboards:medicine_balance"), {"table": "transfers"}),
     ]:
         assert_inert(client.get(url, {**params, "export": fmt}))
+
+
+def test_indicator_pages_say_when_the_data_was_computed_and_fold_definitions(
+    world, login, cases
+) -> None:
+    from dashboards.models import MonthlyFact
+
+    at = MonthlyFact.objects.order_by("-computed_at").values_list("computed_at", flat=True)[0]
+    client = login(world.dinkes_a)
+    stamp = f"Data per {timezone.localtime(at):%-d} "
+    for url in (DISTRICT, pkm_url(world.pkm1)):
+        html = client.get(url).content.decode()
+        assert stamp in html, url
+        assert '<details class="definitions">' in html  # folded, not open
+        assert 'class="kpi-def"' not in html  # not repeated under every figure
+        assert "terendah" in html and "tertinggi" in html  # trend min and max
+    balance = client.get(reverse("dashboards:medicine_balance")).content.decode()
+    assert "Data per " in balance
+
+
+def test_exports_say_the_filters_and_give_rates_in_percent(world, login, cases) -> None:
+    client = login(world.dinkes_a)
+    response = client.get(
+        DISTRICT,
+        {"program": "DM", "puskesmas": world.pkm1.pk, "export": "csv", "table": "puskesmas"},
+    )
+    disposition = response["Content-Disposition"]
+    assert "dm" in disposition and world.pkm1.kemenkes_code.lower() in disposition
+    header, *rows = response.content.decode("utf-8-sig").splitlines()
+    assert "(%)" in header
+    everyone = client.get(DISTRICT, {"export": "csv"})["Content-Disposition"]
+    assert "semua-program" in everyone and "semua-puskesmas" in everyone
+    balance = client.get(
+        reverse("dashboards:medicine_balance"),
+        {"puskesmas": world.pkm1.pk, "state": "shortage", "export": "csv", "table": "balance"},
+    )["Content-Disposition"]
+    assert "keseimbangan-obat" in balance and "kekurangan" in balance
+
+
+def test_the_medicine_balance_filter_refuses_another_regency(world, login) -> None:
+    response = login(world.dinkes_a).get(
+        reverse("dashboards:medicine_balance"), {"puskesmas": world.pkm3.pk}
+    )
+    assert response.status_code == 404

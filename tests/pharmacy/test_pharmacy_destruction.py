@@ -82,7 +82,7 @@ def test_a_wrong_quantity_keeps_what_was_typed(world, login, store1, metformin) 
     response = login(world.farmasi1).post(reverse("pharmacy:destruction_create"), data)
     body = response.content.decode()
     assert response.status_code == 200
-    assert "kurang dari atau sama dengan 10" in body
+    assert "lebih kecil dari atau sama dengan 10" in body
     assert f'name="destroy_{balance.pk}" value="11"' in body
     assert re.search(r'<option value="criminal" selected>', body)
     assert 'value="Insinerator RSUD"' in body

@@ -49,13 +49,15 @@ def test_receiving_through_the_form_writes_the_card(world, login, store1, metfor
         reverse("pharmacy:receive", args=[store1.pk]),
         {
             "received_on": TODAY.isoformat(),
-            "medicine": metformin.pk,
-            "batch": "FORM-1",
-            "expiry_date": "2028-03-31",
-            "quantity": 120,
             "source": "ifk",
             "supplier": "IFK",
             "reference": "SBBK/9",
+            "lines-TOTAL_FORMS": "1",
+            "lines-INITIAL_FORMS": "0",
+            "lines-0-medicine": metformin.pk,
+            "lines-0-batch": "FORM-1",
+            "lines-0-expiry_date": "2028-03-31",
+            "lines-0-quantity": 120,
         },
     )
     assert response.status_code == 302
@@ -70,11 +72,13 @@ def test_a_bad_receipt_keeps_what_was_typed_and_explains_in_indonesian(
         reverse("pharmacy:receive", args=[store1.pk]),
         {
             "received_on": TODAY.isoformat(),
-            "medicine": metformin.pk,
-            "batch": "LAMA-1",
-            "expiry_date": "2026-01-31",
-            "quantity": 5,
             "source": "ifk",
+            "lines-TOTAL_FORMS": "1",
+            "lines-INITIAL_FORMS": "0",
+            "lines-0-medicine": metformin.pk,
+            "lines-0-batch": "LAMA-1",
+            "lines-0-expiry_date": "2026-01-31",
+            "lines-0-quantity": 5,
         },
     )
     body = response.content.decode()

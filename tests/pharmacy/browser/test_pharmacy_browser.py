@@ -32,7 +32,7 @@ def test_receive_dispense_and_see_it_on_the_stock_card(world, page) -> None:
     page.get_by_label("Nomor dokumen").fill("SBBK/77")
     page.get_by_role("button", name="Simpan penerimaan").click()
     page.wait_for_url(f"**/farmasi/gudang/{store.pk}/")
-    assert page.get_by_text("Penerimaan tercatat di kartu stok.").is_visible()
+    assert page.get_by_text("Penerimaan 1 lot tercatat di kartu stok.").is_visible()
 
     page.goto("/farmasi/")
     row = page.get_by_role("row").filter(has_text="Siti Lubis")
