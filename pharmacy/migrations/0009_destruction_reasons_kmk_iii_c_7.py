@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pharmacy', '0007_text_limits'),
+        ('pharmacy', '0008_prescription_prescription_one_per_patient_day_source'),
     ]
 
     operations = [
