@@ -38,7 +38,15 @@ def lplpo(request: HttpRequest, pk: int) -> HttpResponse:
             table=exports.lplpo_table(rows),
         )
     return render(
-        request, "pharmacy/lplpo.html", {"store": store, "form": form, "month": month, "rows": rows}
+        request,
+        "pharmacy/lplpo.html",
+        {
+            "store": store,
+            "form": form,
+            "month": month,
+            "rows": rows,
+            "today": timezone.localdate(),
+        },
     )
 
 
