@@ -1,4 +1,5 @@
-"""Navigation by role: each user sees the parts of PRB their work needs."""
+"""Navigation by capability (accounts.policy): each user sees the parts of PRB their work
+needs; ``can`` lets templates ask the policy (``{% if can.dispense %}``)."""
 
 from typing import Any
 
@@ -6,29 +7,32 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-# (url name, label, roles that see it; None = every facility role)
-NAVIGATION: list[tuple[str, Any, set[str] | None]] = [
+from accounts import policy
+from accounts.policy import Capabilities, Capability
+
+# (url name, label, capability that shows it (accounts.policy); None = everyone logged in)
+NAVIGATION: list[tuple[str, Any, Capability | None]] = [
     ("home", _("Home"), None),
-    ("referrals:inbox", _("Referrals"), {"dokter", "perawat", "admin"}),
-    ("referrals:case_list", _("PRB cases"), {"dokter", "perawat", "pustu", "admin"}),
-    ("alerts:worklist", _("Control worklist"), {"dokter", "perawat", "pustu", "admin"}),
-    ("patients:list", _("Patients"), {"dokter", "perawat", "pustu", "farmasi", "admin"}),
-    ("pharmacy:home", _("PRB pharmacy"), {"farmasi", "dokter", "admin"}),
-    ("alerts:list", _("Notifications"), {"dokter", "perawat", "pustu", "farmasi", "admin"}),
-    ("dashboards:district", _("Dashboard"), {"dinkes", "admin"}),
-    ("bpjs:queue", _("BPJS"), {"dokter", "perawat", "farmasi", "admin"}),
-    ("bpjs:medicine_mapping", _("BPJS medicines"), {"dinkes"}),
-    ("satusehat:outbox", _("SATUSEHAT"), {"admin"}),
+    ("referrals:inbox", _("Referrals"), Capability.SEE_REFERRALS),
+    ("referrals:case_list", _("PRB cases"), Capability.SEE_CASES),
+    ("alerts:worklist", _("Control worklist"), Capability.SEE_WORKLIST),
+    ("patients:list", _("Patients"), Capability.SEE_PATIENTS),
+    ("pharmacy:home", _("PRB pharmacy"), Capability.SEE_PHARMACY),
+    ("alerts:list", _("Notifications"), Capability.SEE_NOTIFICATIONS),
+    ("dashboards:district", _("Dashboard"), Capability.SEE_DASHBOARDS),
+    ("bpjs:queue", _("BPJS"), Capability.SEE_BPJS_QUEUE),
+    ("bpjs:medicine_mapping", _("BPJS medicines"), Capability.MAP_BPJS_MEDICINES),
+    ("satusehat:outbox", _("SATUSEHAT"), Capability.MANAGE_INTEGRATIONS),
 ]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": [], "can": Capabilities(None)}
     items = []
-    for url_name, label, roles in NAVIGATION:
-        if roles is not None and user.role not in roles and not user.is_superuser:
+    for url_name, label, capability in NAVIGATION:
+        if capability is not None and not policy.can(user, capability):
             continue
         try:
             url = reverse(url_name)
@@ -52,4 +56,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     ]
     if matches:
         max(matches, key=lambda i: len(i["url"]))["active"] = True
-    return {"nav_items": items}
+    return {"nav_items": items, "can": Capabilities(user)}

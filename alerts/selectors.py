@@ -41,6 +41,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from accounts import policy
+from accounts.policy import Capability
 from accounts.tiles import Tile
 from alerts import risk
 from alerts.models import WorklistRemoval
@@ -350,12 +352,9 @@ def schedule(*, user: Any, start: dt.date, days: int = 14) -> list[ScheduleDay]:
     return [by_day[date] for date in sorted(by_day)]
 
 
-CLINICAL_TILE_ROLES = {"dokter", "perawat", "pustu", "admin"}
-
-
 def home_tiles(*, user: Any) -> list[Tile]:
     """Controls due today, overdue and lost to follow-up, for the clinical staff."""
-    if not user.is_facility_staff or user.role not in CLINICAL_TILE_ROLES:
+    if user.facility_id is None or not policy.can(user, Capability.SEE_WORKLIST):
         return []
     counts = worklist_counts(user=user, as_of=timezone.localdate())
     worklist = reverse("alerts:worklist")

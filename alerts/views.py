@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from accounts import policy
 from accounts.http import AuthedRequest
+from accounts.policy import Capability
 from alerts import selectors, services
 from alerts.forms import ContactForm, RemovalForm, put_errors
 from alerts.models import Alert
@@ -28,6 +30,7 @@ def alert_for_user(user: object, pk: int) -> Alert:
 
 @login_required
 def alert_list(request: AuthedRequest) -> HttpResponse:
+    policy.require(request.user, Capability.SEE_NOTIFICATIONS)
     alerts = (
         Alert.objects.visible_to(request.user)
         .with_read_state(request.user)
@@ -43,6 +46,7 @@ def alert_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 @vary_on_headers("HX-Request")
 def alert_badge(request: AuthedRequest) -> HttpResponse:
+    policy.require(request.user, Capability.SEE_NOTIFICATIONS)
     unread = Alert.objects.visible_to(request.user).unresolved().unread_by(request.user).count()
     return render(request, "alerts/alert_list.html#badge", {"unread": unread})
 
@@ -61,6 +65,7 @@ def alert_open(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def alert_mark_all_read(request: AuthedRequest) -> HttpResponse:
+    policy.require(request.user, Capability.SEE_NOTIFICATIONS)
     services.alerts_mark_all_read(user=request.user)
     return redirect("alerts:list")
 
@@ -69,7 +74,6 @@ def alert_mark_all_read(request: AuthedRequest) -> HttpResponse:
 
 WORKLIST_PAGE_SIZE = 30
 # Who calls patients and records contacts (BAB III.A: puskesmas team and Pustu).
-CONTACT_ROLES = {"dokter", "perawat", "pustu", "admin"}
 
 
 def _today() -> dt.date:
@@ -77,8 +81,7 @@ def _today() -> dt.date:
 
 
 def _require_contact_role(request: AuthedRequest) -> None:
-    if not request.user.is_superuser and request.user.role not in CONTACT_ROLES:
-        raise PermissionDenied
+    policy.require(request.user, Capability.RECORD_CONTACT)
 
 
 def _filters(request: AuthedRequest) -> tuple[str, int | None]:
@@ -100,6 +103,7 @@ def _row_context(request: AuthedRequest, case: Any, *, as_of: dt.date, **extra: 
 @login_required
 def worklist(request: AuthedRequest) -> HttpResponse:
     """Controls due today and overdue, per bucket, highest risk first."""
+    policy.require(request.user, Capability.SEE_WORKLIST)
     as_of = _today()
     bucket, pustu_id = _filters(request)
     page = Paginator(
@@ -120,7 +124,7 @@ def worklist(request: AuthedRequest) -> HttpResponse:
         "buckets": selectors.BUCKETS,
         "bucket_tabs": [(b, counts[b.code]) for b in selectors.BUCKETS],
         "filter_query": query,
-        "can_contact": request.user.is_superuser or request.user.role in CONTACT_ROLES,
+        "can_contact": policy.can(request.user, Capability.RECORD_CONTACT),
     }
     template = "alerts/worklist.html#results" if request.htmx else "alerts/worklist.html"
     return render(request, template, context)
@@ -129,6 +133,7 @@ def worklist(request: AuthedRequest) -> HttpResponse:
 @login_required
 def worklist_export(request: AuthedRequest) -> HttpResponse:
     """The worklist as CSV (all rows of the current filter); the export is audited."""
+    policy.require(request.user, Capability.SEE_WORKLIST)
     as_of = _today()
     bucket, pustu_id = _filters(request)
     cases: list[Any] = selectors.attach_row_details(
@@ -246,6 +251,7 @@ def worklist_remove(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def schedule(request: AuthedRequest) -> HttpResponse:
     """Controls and care-plan examinations of the next two weeks."""
+    policy.require(request.user, Capability.SEE_WORKLIST)
     start = _today()
     days = selectors.schedule(user=request.user, start=start, days=14)
     return render(request, "alerts/schedule.html", {"days": days, "start": start})

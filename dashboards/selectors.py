@@ -24,6 +24,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts import policy
+from accounts.policy import Capability
 from dashboards import facts
 from dashboards import indicators as ind
 from dashboards.models import MonthlyFact
@@ -52,22 +54,18 @@ def visible_puskesmas(user: Any) -> QuerySet[Facility]:
 
 
 def can_view_dashboards(user: Any) -> bool:
-    return getattr(user, "is_authenticated", False) and (
-        user.is_superuser
-        or (user.is_dinkes and user.regency_id is not None)
-        or (user.role == user.Role.ADMIN and user.facility_id is not None)
-    )
+    return policy.can(user, Capability.SEE_DASHBOARDS)
 
 
 def dashboard_puskesmas(user: Any) -> list[Facility]:
-    """The puskesmas of the user's dashboard; 404 for a user who has none."""
-    if not can_view_dashboards(user):
-        raise Http404
+    """The puskesmas of the user's dashboard; 403 for a role without dashboards."""
+    policy.require(user, Capability.SEE_DASHBOARDS)
     return list(visible_puskesmas(user).select_related("regency").order_by("name", "pk"))
 
 
 def puskesmas_for_user(user: Any, pk: int) -> Facility:
     """The access helper of the dashboards: 404 outside the user's puskesmas."""
+    policy.require(user, Capability.SEE_DASHBOARDS)
     return get_object_or_404(visible_puskesmas(user).select_related("regency"), pk=pk)
 
 

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from accounts import policy
+from accounts.policy import Capability
 from facilities.models import Facility
 from patients import selectors, services
 from patients.forms import PatientForm, PatientSearchForm
@@ -18,7 +20,8 @@ PAGE_SIZE = 25
 
 def _staff_puskesmas(request: HttpRequest) -> Facility:
     user = request.user
-    if not user.is_facility_staff:  # type: ignore[union-attr]
+    policy.require(user, Capability.REGISTER_PATIENT)
+    if user.facility is None:  # type: ignore[union-attr]  # a superuser without a facility
         raise PermissionDenied
     return user.facility  # type: ignore[union-attr,return-value]
 
@@ -26,6 +29,7 @@ def _staff_puskesmas(request: HttpRequest) -> Facility:
 @login_required
 @vary_on_headers("HX-Request")
 def patient_list(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, Capability.SEE_PATIENTS)
     form = PatientSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     page = Paginator(selectors.patient_list(user=request.user, query=query), PAGE_SIZE).get_page(
@@ -87,8 +91,7 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def patient_audit(request: HttpRequest, pk: int) -> HttpResponse:
     """Who opened or changed this patient's record: for the facility's administrator."""
     patient = selectors.patient_for_user(request.user, pk)
-    if not request.user.is_facility_admin:  # type: ignore[union-attr]
-        raise PermissionDenied
+    policy.require(request.user, Capability.SEE_AUDIT_TRAIL)
     context = {
         "patient": patient,
         "accesses": Paginator(selectors.patient_access_logs(patient=patient), 50).get_page(

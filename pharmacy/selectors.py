@@ -27,6 +27,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import policy
+from accounts.policy import Capability
 from accounts.tiles import Tile
 from lib.months import add_months_first_day, month_end, month_start
 from pharmacy import planning
@@ -51,29 +53,40 @@ Movement = StockCardLine.Movement
 # ---------------------------------------------------------------------------
 
 
+def _require_pharmacy(user: Any) -> None:
+    """Pharmacy pages list patients and stock: only roles that work there open them."""
+    policy.require(user, Capability.SEE_PHARMACY)
+
+
 def store_for_user(user: Any, pk: int) -> Store:
+    _require_pharmacy(user)
     return get_object_or_404(Store.objects.visible_to(user).select_related("facility"), pk=pk)
 
 
 def prescription_for_user(user: Any, pk: int) -> Prescription:
+    _require_pharmacy(user)
     return get_object_or_404(
         Prescription.objects.visible_to(user).select_related("patient", "facility"), pk=pk
     )
 
 
 def destruction_for_user(user: Any, pk: int) -> Destruction:
+    _require_pharmacy(user)
     return get_object_or_404(
         Destruction.objects.visible_to(user).select_related("facility", "created_by"), pk=pk
     )
 
 
 def card_line_for_user(user: Any, pk: int) -> StockCardLine:
+    _require_pharmacy(user)
     return get_object_or_404(
         StockCardLine.objects.visible_to(user).select_related("store", "lot", "medicine"), pk=pk
     )
 
 
 def stores_for_user(user: Any) -> QuerySet[Store]:
+    if not policy.can(user, Capability.SEE_PHARMACY):
+        return Store.objects.none()
     return (
         Store.objects.visible_to(user).filter(is_active=True).select_related("facility", "partner")
     )
@@ -87,6 +100,7 @@ def worklist(*, user: Any, status: str) -> QuerySet[Prescription]:
         if status == Prescription.Status.DISPENSED
         else ["prescribed_on", "id"]
     )
+    _require_pharmacy(user)
     return (
         Prescription.objects.visible_to(user)
         .filter(status=status)
@@ -718,12 +732,9 @@ def stock_ledger_differences() -> list[LedgerDifference]:
         return [LedgerDifference(*row) for row in cursor.fetchall()]
 
 
-PHARMACY_TILE_ROLES = {"farmasi", "admin"}
-
-
 def home_tiles(*, user: Any) -> list[Tile]:
     """The prescriptions waiting to be dispensed, for the pharmacy staff."""
-    if not user.is_facility_staff or user.role not in PHARMACY_TILE_ROLES:
+    if user.facility_id is None or not policy.can(user, Capability.DISPENSE):
         return []
     waiting = worklist(user=user, status=Prescription.Status.WAITING).count()
     return [Tile(_("Prescriptions to dispense"), waiting, reverse("pharmacy:home"))]

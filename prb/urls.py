@@ -26,7 +26,11 @@ urlpatterns = [
         name="login",
     ),
     # Django's own login address leads to PRB's login page (one login, LOGIN_URL).
-    path("akun/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path(
+        "akun/login/",
+        RedirectView.as_view(pattern_name="login", query_string=True),
+        name="login_redirect",
+    ),
     # The rest of django.contrib.auth.urls, without its own login page.
     path("akun/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

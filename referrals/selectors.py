@@ -17,6 +17,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts import policy
+from accounts.policy import Capability
 from accounts.tiles import Tile
 from facilities.models import Facility
 from lib import workdays
@@ -268,12 +270,9 @@ def _entry(date: dt.date, kind: str, title: str, detail: str, url: str) -> dict[
     return {"date": date, "kind": kind, "title": title, "detail": detail, "url": url}
 
 
-INTAKE_TILE_ROLES = {"dokter", "perawat", "admin"}
-
-
 def home_tiles(*, user: Any) -> list[Tile]:
     """The letters waiting at the user's facility, for the staff who receive them."""
-    if not user.is_facility_staff or user.role not in INTAKE_TILE_ROLES:
+    if user.facility_id is None or not policy.can(user, Capability.SEE_REFERRALS):
         return []
     waiting = letter_list(user=user, status="received").count()
     return [Tile(_("Referral letters waiting"), waiting, reverse("referrals:inbox"))]

@@ -5,6 +5,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import policy
+from accounts.policy import Capability
 from patients import selectors, services
 from patients.models import Patient, PatientAccessLog
 
@@ -34,6 +36,7 @@ class PatientListApi(ListAPIView):
     serializer_class = PatientOutputSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
+        policy.require(self.request.user, Capability.SEE_PATIENTS)
         return selectors.patient_list(user=self.request.user, query=self.request.GET.get("q", ""))
 
     @extend_schema(

@@ -4,22 +4,18 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import policy
+from accounts.policy import Capability
 from common.api import StrictSerializer
 from pharmacy import selectors
 from pharmacy.models import Lot, Medicine, StockCardLine
 from pharmacy.services import movements, prescriptions
-
-
-def _require_pharmacist(user: object) -> None:
-    if not (user.is_superuser or user.role in ("farmasi", "admin")):  # type: ignore[attr-defined]
-        raise PermissionDenied
 
 
 class CardLineOutputSerializer(serializers.ModelSerializer):
@@ -83,7 +79,7 @@ class StockReceiveApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         store = selectors.store_for_user(request.user, data["store"])
-        _require_pharmacist(request.user)
+        policy.require(request.user, Capability.MOVE_STOCK)
         # A service's ValidationError becomes field errors in common.api.exception_handler.
         lines = movements.stock_receive(
             actor=request.user,
@@ -145,7 +141,7 @@ class StockDispenseApi(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         prescription = selectors.prescription_for_user(request.user, pk)
-        _require_pharmacist(request.user)
+        policy.require(request.user, Capability.DISPENSE)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

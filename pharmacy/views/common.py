@@ -3,10 +3,12 @@
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts import policy
+from accounts.policy import Capability
 from pharmacy import exports
 from pharmacy.forms import (
     MonthForm,
@@ -16,13 +18,13 @@ PAGE_SIZE = 25
 
 
 def may_move_stock(user: Any) -> bool:
-    """Stock is moved by pharmacy staff (and the facility administrator)."""
-    return bool(user.is_superuser or user.role in (user.Role.FARMASI, user.Role.ADMIN))
+    """Stock is moved by pharmacy staff (and the facility administrator): accounts.policy."""
+    return policy.can(user, Capability.MOVE_STOCK)
 
 
-def require_pharmacist(user: Any) -> None:
-    if not may_move_stock(user):
-        raise PermissionDenied
+def require_pharmacist(user: Any, capability: Capability = Capability.MOVE_STOCK) -> None:
+    """Stock is moved by pharmacy staff (and the facility administrator): accounts.policy."""
+    policy.require(user, capability)
 
 
 def export_format(request: HttpRequest) -> str | None:

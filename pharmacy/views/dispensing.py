@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from accounts import policy
+from accounts.policy import Capability
 from pharmacy import selectors
 from pharmacy.forms import (
     DispenseForm,
@@ -31,8 +33,7 @@ WORKLIST_STATUSES = (
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_dinkes:  # type: ignore[union-attr]
         return district_stock(request)
-    if not (request.user.is_facility_staff or request.user.is_superuser):  # type: ignore[union-attr]
-        raise PermissionDenied
+    policy.require(request.user, Capability.SEE_PHARMACY)
     status = request.GET.get("status", Prescription.Status.WAITING)
     if status not in WORKLIST_STATUSES:
         status = Prescription.Status.WAITING
@@ -61,7 +62,7 @@ def dispense(request: HttpRequest, pk: int) -> HttpResponse:
     owed_lines = [line for line in lines if line.owed_quantity > 0]
     form = DispenseForm(request.POST or None, lines=owed_lines)
     if request.method == "POST":
-        require_pharmacist(request.user)
+        require_pharmacist(request.user, Capability.DISPENSE)
         if form.is_valid():
             try:
                 result = prescriptions.stock_dispense(

@@ -5,13 +5,15 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts import policy
 from accounts.models import User
+from accounts.policy import Capability
 from lib.months import add_months_first_day
 from pharmacy import exports, planning, selectors
 from pharmacy.forms import (
@@ -165,7 +167,8 @@ def abc_ven(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def claims(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)  # @login_required
-    if not (user.is_facility_staff or user.is_superuser) or user.facility is None:
+    policy.require(user, Capability.SEE_CLAIMS)
+    if user.facility is None:  # a superuser without a facility: no claim to make
         raise PermissionDenied
     facility_id = user.facility.home_puskesmas_id
     form, month = month_from_request(request)
@@ -188,8 +191,7 @@ def claims(request: HttpRequest) -> HttpResponse:
 def ven(request: HttpRequest) -> HttpResponse:
     """The district's VEN classes (dinkes of the regency)."""
     user = cast(User, request.user)  # @login_required
-    if not user.is_dinkes:
-        raise Http404
+    policy.require(user, Capability.EDIT_DISTRICT_VEN)
     form = VenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         ven_classes.ven_override_set(

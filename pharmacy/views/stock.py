@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import policy
+from accounts.policy import Capability
 from pharmacy import exports, selectors
 from pharmacy.forms import (
     DestructionForm,
@@ -304,8 +306,7 @@ def _destroyable(user: Any) -> list[StockBalance]:
 
 @login_required
 def destruction_list(request: HttpRequest) -> HttpResponse:
-    if not (request.user.is_facility_staff or request.user.is_superuser):  # type: ignore[union-attr]
-        raise PermissionDenied
+    policy.require(request.user, Capability.SEE_PHARMACY)
     page = Paginator(
         Destruction.objects.visible_to(request.user)
         .select_related("facility")
@@ -318,8 +319,8 @@ def destruction_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def destruction_create(request: HttpRequest) -> HttpResponse:
-    require_pharmacist(request.user)
-    if not request.user.is_facility_staff:  # type: ignore[union-attr]
+    require_pharmacist(request.user, Capability.DESTROY)
+    if request.user.facility_id is None:  # type: ignore[union-attr]  # a superuser: no facility
         raise PermissionDenied
     facility = request.user.facility  # type: ignore[union-attr]
     balances = _destroyable(request.user)

@@ -14,6 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import policy
+from accounts.policy import Capability
 from common.api import StrictSerializer
 from common.text import LONG_TEXT
 from facilities.models import Facility
@@ -25,8 +27,6 @@ from pharmacy.models import Medicine
 from referrals import selectors
 from referrals.models import BackReferralLetter, ControlVisit, PrbCase
 from referrals.services import letters
-
-INTAKE_ROLES = {"dokter", "perawat", "admin"}
 
 
 class LetterOutputSerializer(serializers.ModelSerializer):
@@ -163,7 +163,8 @@ class ReferralCreateApi(APIView):
 
     def _facilities(self, user: Any, data: dict[str, Any]) -> tuple[Facility, Facility]:
         own = user.facility
-        if own is None or user.role == user.Role.DINKES or user.role == user.Role.PUSTU:
+        # A hospital account sends, an FKTP account receives: both hold RECEIVE_LETTER.
+        if own is None or not policy.can(user, Capability.RECEIVE_LETTER):
             raise PermissionDenied
         if own.kind == Facility.Kind.RUMAH_SAKIT:
             fktp = Facility.objects.filter(
@@ -172,8 +173,6 @@ class ReferralCreateApi(APIView):
             if fktp is None:
                 raise ApiValidationError({"fktp": [_("Unknown receiving FKTP.")]})
             return fktp, own
-        if user.role not in INTAKE_ROLES:
-            raise PermissionDenied
         hospital = Facility.objects.filter(
             kemenkes_code=data.get("hospital", ""), kind=Facility.Kind.RUMAH_SAKIT
         ).first()
@@ -271,6 +270,7 @@ class CaseListApi(ListAPIView):
     serializer_class = CaseOutputSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
+        policy.require(self.request.user, Capability.SEE_CASES)
         return selectors.case_list(
             user=self.request.user,
             status=self.request.GET.get("status", ""),

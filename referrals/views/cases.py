@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.policy import Capability
 from patients.selectors import patient_for_user
 from patients.services import patient_record_access
 from referrals import forms, selectors
@@ -25,8 +26,6 @@ from referrals.models import (
 )
 from referrals.services import care_plans, cases, engine
 from referrals.views.common import (
-    DOCTOR_ROLES,
-    INTAKE_ROLES,
     PAGE_SIZE,
     case_form_page,
     is_doctor,
@@ -39,6 +38,7 @@ from referrals.views.common import (
 @login_required
 @vary_on_headers("HX-Request")
 def case_list(request: HttpRequest) -> HttpResponse:
+    require_role(request, Capability.SEE_CASES)
     form = forms.CaseFilterForm(request.GET)
     query = status = ""
     if form.is_valid():
@@ -54,6 +54,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def worklist(request: HttpRequest) -> HttpResponse:
+    require_role(request, Capability.SEE_WORKLIST)
     today = engine.local_today()
     page = Paginator(selectors.worklist(user=request.user, today=today), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -91,7 +92,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def case_status(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)
-    require_role(request, DOCTOR_ROLES)
+    require_role(request, Capability.CHANGE_CASE_STATUS)
     form = forms.StatusForm(request.POST, allowed=cases.MANUAL_TRANSITIONS.get(case.status, set()))
     if form.is_valid():
         try:
@@ -115,7 +116,7 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def case_pustu(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)
-    require_role(request, INTAKE_ROLES)
+    require_role(request, Capability.ASSIGN_PUSTU)
     form = forms.PustuForm(request.POST, puskesmas_id=case.facility_id)
     if form.is_valid():
         try:
@@ -134,7 +135,7 @@ def case_pustu(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def care_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)
-    require_role(request, INTAKE_ROLES)
+    require_role(request, Capability.EDIT_CARE_PLAN)
     plan = selectors.current_care_plan(case)
     if plan is None:
         raise Http404
@@ -155,6 +156,7 @@ def care_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def monitoring_done(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)
+    require_role(request, Capability.TICK_CARE_ITEMS)
     item = get_object_or_404(
         MonitoringItem,
         pk=item_pk,
@@ -168,6 +170,7 @@ def monitoring_done(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse
 @require_POST
 def self_management_tick(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)
+    require_role(request, Capability.TICK_CARE_ITEMS)
     item = get_object_or_404(SelfManagementItem, pk=item_pk, care_plan__case=case)
     care_plans.self_management_tick(
         actor=request.user, item=item, taught=request.POST.get("taught") == "1"

@@ -15,6 +15,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from accounts import policy
+from accounts.policy import Capability
 from facilities.models import Facility
 from referrals import forms
 from referrals.models import (
@@ -22,16 +24,11 @@ from referrals.models import (
 )
 
 PAGE_SIZE = 25
-INTAKE_ROLES = {"dokter", "perawat", "admin"}
-DOCTOR_ROLES = {"dokter"}
 
 
-def require_role(request: HttpRequest, roles: set[str]) -> None:
-    user = request.user
-    if user.is_superuser:  # type: ignore[union-attr]
-        return
-    if not user.is_facility_staff or user.role not in roles:  # type: ignore[union-attr]
-        raise PermissionDenied
+def require_role(request: HttpRequest, capability: Capability) -> None:
+    """403 unless the user holds ``capability`` (accounts.policy)."""
+    policy.require(request.user, capability)
 
 
 def own_facility(request: HttpRequest) -> Facility:
@@ -42,7 +39,8 @@ def own_facility(request: HttpRequest) -> Facility:
 
 
 def is_doctor(user: Any) -> bool:
-    return user.is_superuser or (user.is_facility_staff and user.role in DOCTOR_ROLES)
+    """May record visits and decide letters (the doctor's work in the policy)."""
+    return policy.can(user, Capability.RECORD_VISIT)
 
 
 def case_form_page(

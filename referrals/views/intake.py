@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.policy import Capability
 from patients.models import Patient
 from patients.programs import Program
 from patients.selectors import patient_for_user
@@ -24,8 +25,6 @@ from referrals.models import (
 )
 from referrals.services import engine, facility_readiness, letters
 from referrals.views.common import (
-    DOCTOR_ROLES,
-    INTAKE_ROLES,
     PAGE_SIZE,
     is_doctor,
     own_facility,
@@ -37,6 +36,7 @@ from referrals.views.common import (
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
+    require_role(request, Capability.SEE_REFERRALS)
     status = request.GET.get("status", "")
     if status not in BackReferralLetter.Status.values:
         status = ""
@@ -122,7 +122,7 @@ def _letter_form_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def letter_create(request: HttpRequest) -> HttpResponse:
-    require_role(request, INTAKE_ROLES)
+    require_role(request, Capability.RECEIVE_LETTER)
     if request.method == "GET":
         initial: dict[str, Any] = {k: v for k, v in request.GET.items() if k != "patient"}
         if request.GET.get("patient"):
@@ -180,7 +180,7 @@ def letter_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def letter_evaluate(request: HttpRequest) -> HttpResponse:
     """The live criteria panel: the intake form posts here on change (htmx)."""
-    require_role(request, INTAKE_ROLES)
+    require_role(request, Capability.RECEIVE_LETTER)
     form = forms.LetterForm(request.POST)
     context = _panel_context(request, form)
     return render(request, "referrals/letter_form.html#panel", {"form": form, **context})
@@ -218,7 +218,7 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def letter_accept(request: HttpRequest, pk: int) -> HttpResponse:
     letter = selectors.letter_for_user(request.user, pk)
-    require_role(request, DOCTOR_ROLES)
+    require_role(request, Capability.DECIDE_LETTER)
     form = forms.AcceptForm(request.POST)
     if form.is_valid():
         try:
@@ -242,7 +242,7 @@ def letter_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def letter_return(request: HttpRequest, pk: int) -> HttpResponse:
     letter = selectors.letter_for_user(request.user, pk)
-    require_role(request, DOCTOR_ROLES)
+    require_role(request, Capability.DECIDE_LETTER)
     form = forms.ReturnForm(request.POST)
     if form.is_valid():
         try:
@@ -264,7 +264,7 @@ def letter_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def readiness(request: HttpRequest) -> HttpResponse:
-    require_role(request, {"dokter", "perawat", "admin", "farmasi"})
+    require_role(request, Capability.SEE_READINESS)
     facility_id = own_facility(request).home_puskesmas_id
     return render(
         request,
@@ -279,7 +279,7 @@ def readiness(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def readiness_edit(request: HttpRequest, program: str) -> HttpResponse:
-    require_role(request, {"dokter", "admin"})
+    require_role(request, Capability.EDIT_READINESS)
     if program not in kmk.RESOURCES:
         raise Http404
     facility = own_facility(request)

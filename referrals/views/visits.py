@@ -12,13 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.policy import Capability
 from patients.services import patient_record_access
 from referrals import forms, selectors
 from referrals.models import (
     PrbCase,
 )
 from referrals.services import engine, visits
-from referrals.views.common import DOCTOR_ROLES, case_form_page, is_doctor, require_role
+from referrals.views.common import case_form_page, is_doctor, require_role
 
 # ---------------------------------------------------------------- visits
 
@@ -34,7 +35,7 @@ def _initial_lines(case: PrbCase) -> list[dict[str, Any]]:
 @require_http_methods(["GET", "POST"])
 def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)
-    require_role(request, DOCTOR_ROLES)
+    require_role(request, Capability.RECORD_VISIT)
     if request.method == "GET":
         form = forms.VisitForm(case=case, initial={"visit_date": engine.local_today()})
         initial_lines = _initial_lines(case)
@@ -98,7 +99,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def rereferral_create(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)
-    require_role(request, DOCTOR_ROLES)
+    require_role(request, Capability.RE_REFER)
     visit = None
     visit_id = request.POST.get("visit") or request.GET.get("visit")
     if visit_id and visit_id.isdigit():
@@ -146,7 +147,7 @@ def rereferral_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def home_visit_create(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)
-    require_role(request, {"dokter", "perawat", "pustu", "admin"})
+    require_role(request, Capability.RECORD_HOME_VISIT)
     form = forms.HomeVisitForm(
         request.POST or None,
         initial={
@@ -169,7 +170,7 @@ def home_visit_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_attempt_create(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)
-    require_role(request, {"dokter", "perawat", "pustu", "admin"})
+    require_role(request, Capability.RECORD_CONTACT)
     form = forms.ContactAttemptForm(request.POST or None)
     return case_form_page(
         request,

@@ -77,9 +77,9 @@ def test_a_puskesmas_head_sees_only_the_own_puskesmas(world, login, cases):
 @pytest.mark.parametrize("user", ["dokter1", "farmasi2", "pustu_staff1"])
 def test_other_roles_have_no_dashboard(world, login, cases, user):
     client = login(getattr(world, user))
-    assert client.get(DISTRICT).status_code == 404
-    assert client.get(pkm_url(world.pkm1)).status_code == 404
-    assert client.get(reverse("dashboards:medicine_balance")).status_code == 404
+    assert client.get(DISTRICT).status_code == 403
+    assert client.get(pkm_url(world.pkm1)).status_code == 403
+    assert client.get(reverse("dashboards:medicine_balance")).status_code == 403
 
 
 def test_the_drill_down_lists_the_cases_behind_the_number_anonymised_for_dinkes(
