@@ -72,6 +72,7 @@ class Capability(StrEnum):
     MANAGE_INTEGRATIONS = "manage_integrations"
     SEE_BPJS_QUEUE = "see_bpjs_queue"
     MAP_BPJS_MEDICINES = "map_bpjs_medicines"
+    SEE_SATUSEHAT_OUTBOX = "see_satusehat_outbox"
 
 
 CLINICAL = frozenset({DOKTER, PERAWAT, ADMIN})
@@ -129,6 +130,10 @@ GRANTS: dict[Capability, tuple[frozenset[str], Any]] = {
     Capability.MAP_BPJS_MEDICINES: (
         frozenset({DINKES}),
         _("Map the formulary to BPJS medicine codes"),
+    ),
+    Capability.SEE_SATUSEHAT_OUTBOX: (
+        FACILITY_STAFF,
+        _("See and resend what is sent to SATUSEHAT"),
     ),
 }
 
@@ -311,6 +316,8 @@ ROUTES: dict[str, RouteRule] = {
     "api-pharmacy-stock": Capability.SEE_PHARMACY,
     "api-pharmacy-card": Capability.SEE_PHARMACY,
     "api-case-fhir": Capability.SEE_CASES,
+    "satusehat:outbox": Capability.SEE_SATUSEHAT_OUTBOX,
+    "satusehat:resend": Capability.SEE_SATUSEHAT_OUTBOX,
     "api-schema": LOGGED_IN,
     "api-docs": LOGGED_IN,
 }
