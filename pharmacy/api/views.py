@@ -75,11 +75,11 @@ class StockReceiveApi(APIView):
         summary="Receive lots into a store",
     )
     def post(self, request: Request) -> Response:
+        policy.require(request.user, Capability.MOVE_STOCK)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         store = selectors.store_for_user(request.user, data["store"])
-        policy.require(request.user, Capability.MOVE_STOCK)
         # A service's ValidationError becomes field errors in common.api.exception_handler.
         lines = movements.stock_receive(
             actor=request.user,

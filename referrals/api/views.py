@@ -189,6 +189,7 @@ class ReferralCreateApi(APIView):
         },
     )
     def post(self, request: Request) -> Response:
+        policy.require(request.user, Capability.RECEIVE_LETTER)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
