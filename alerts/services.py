@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alerts.models import Alert, AlertRead, WorklistRemoval
+from referrals.models import CaseStatus
 
 CLINICAL_ROLES = ["dokter", "perawat", "admin"]
 PUSTU_ROLES = ["pustu"]
@@ -157,7 +158,10 @@ def alerts_email_staff(*, facility_id: int, alerts: list[Alert]) -> int:
 # through the case-management service; "back at the hospital" takes the case
 # off the list for its current control date (the doctor then re-refers or waits
 # for the hospital's new back-referral letter, III.B.x.d).
-STATUS_FOR_OUTCOME = {"died": "meninggal", "moved": "pindah"}
+STATUS_FOR_REASON = {
+    WorklistRemoval.Reason.DIED: CaseStatus.DIED,
+    WorklistRemoval.Reason.MOVED: CaseStatus.MOVED,
+}
 
 
 def worklist_remove(
@@ -186,7 +190,7 @@ def worklist_remove(
         if removal.reason == WorklistRemoval.Reason.OTHER and not removal.note:
             raise ValidationError({"note": [_("Explain the reason.")]})
         removal.save()
-        status = STATUS_FOR_OUTCOME.get(reason)
+        status = STATUS_FOR_REASON.get(WorklistRemoval.Reason(reason))
         if status and case.status != status:
             case_status_change(
                 actor=actor,
@@ -223,7 +227,7 @@ def worklist_contact_record(
             agreed_date=agreed_date,
             note=note,
         )
-        if outcome in (*STATUS_FOR_OUTCOME, WorklistRemoval.Reason.AT_HOSPITAL):
+        if outcome in (*STATUS_FOR_REASON, WorklistRemoval.Reason.AT_HOSPITAL):
             reason_note = note.strip() or str(attempt.get_outcome_display())
             if not WorklistRemoval.objects.filter(
                 case=case, due_date=case.next_control_date

@@ -187,15 +187,15 @@ def generate(*, patients: int, visits: int, puskesmas: int, today: dt.date) -> d
             u = rng.random()
             program = "DM" if u < 0.45 else "HT" if u < 0.85 else rng.choice(OTHER_PROGRAMS)
             enrolled = today - dt.timedelta(days=rng.randint(20, 760))
-            status, changed, last = "aktif", "\\N", today
+            status, changed, last = "active", "\\N", today
             s = rng.random()
             span = (today - enrolled).days
             if s < 0.15 and span > 60:
-                status = rng.choice(["meninggal", "pindah", "putus_berobat", "selesai"])
+                status = rng.choice(["died", "moved", "dropped_out", "finished"])
                 last = enrolled + dt.timedelta(days=rng.randint(30, span))
                 changed = str(last)
             elif s < 0.19 and span > 90:
-                status = "dirujuk_ulang"
+                status = "re_referred"
                 last = today - dt.timedelta(days=rng.randint(1, 60))
                 changed = str(last)
                 rr_id += 1
@@ -439,7 +439,11 @@ def measure(requests: int) -> dict[str, object]:
     # Incremental refresh: one new visit → the trigger queues its month → the task.
     from referrals.models import ControlVisit, PrbCase
 
-    case = PrbCase.objects.filter(facility_id=ids[0], status="aktif").order_by("pk").first()
+    case = (
+        PrbCase.objects.filter(facility_id=ids[0], status=PrbCase.Status.ACTIVE)
+        .order_by("pk")
+        .first()
+    )
     assert case is not None, "the generated district has active cases"
     visit = ControlVisit.objects.create(
         case=case,

@@ -282,7 +282,7 @@ def generate(*, cases: int, facilities: int, seed: int = 1645) -> None:
                     "patient_id": patient_id,
                     "program": program,
                     "facility_id": puskesmas[f].pk,
-                    "status": "aktif",
+                    "status": "active",
                     "enrolled_on": dt.date(2025, 6, 1),
                     "baseline_on": dt.date(2025, 6, 1),
                     "baseline_facts": {},

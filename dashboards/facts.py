@@ -27,7 +27,7 @@ def reference_date(month: dt.date, today: dt.date) -> dt.date:
     return min(month_end(month), today)
 
 
-_CLOSED = ", ".join(f"'{status}'" for status in ind.CLOSED_STATUSES)
+_CLOSED = ", ".join(f"'{status.value}'" for status in ind.CLOSED_STATUSES)
 _KEYS = " ".join(
     f"WHEN '{program}' THEN ARRAY[{', '.join(repr(fact) for fact in rule.facts)}]"
     for program, rule in ind.CONTROL_RULES.items()

@@ -12,13 +12,20 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from referrals.models import CaseStatus
+
 LOOKBACK_DAYS = 90  # "3 months" of the issue and of KMK III.B.x.a (monthly control)
 EXPIRY_WINDOW_DAYS = 90
 RETENTION_MIN_DAYS = 90  # enrolled at least 3 months
 CONTROL_INTERVAL_DAYS = 30  # referrals.kmk.CONTROL_INTERVAL_DAYS: first control after enrolment
 MONTHS_KEPT = 24  # facts are kept (and rebuilt) for this many months back
 
-CLOSED_STATUSES = ("pindah", "meninggal", "putus_berobat", "selesai")
+CLOSED_STATUSES = (
+    CaseStatus.MOVED,
+    CaseStatus.DIED,
+    CaseStatus.DROPPED_OUT,
+    CaseStatus.FINISHED,
+)
 
 
 @dataclass(frozen=True)

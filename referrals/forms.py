@@ -18,7 +18,7 @@ from patients.programs import Program
 from patients.validators import validate_birth_date, validate_bpjs_number, validate_nik_format
 from pharmacy.models import Medicine
 from referrals import factfields, kmk, selectors
-from referrals.models import CarePlan, ContactAttempt, HomeVisit, PrbCase
+from referrals.models import CarePlan, CaseStatus, ContactAttempt, HomeVisit, PrbCase
 from referrals.services.letters import LetterMedicineInput, PatientInput
 from referrals.services.visits import VisitLineInput
 
@@ -398,9 +398,9 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=[])
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
-    def __init__(self, *args: Any, allowed: set[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, allowed: set[CaseStatus], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [(value, label) for value, label in PrbCase.Status.choices if value in allowed]
+        choices = [(status.value, status.label) for status in CaseStatus if status in allowed]
         self.has_choices = bool(choices)
         # No status is pre-selected: changing a case's status is a deliberate choice.
         self.fields["status"].choices = [("", "—"), *choices]  # type: ignore[attr-defined]

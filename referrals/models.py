@@ -30,13 +30,13 @@ def _staff_scope(queryset: Any, user: Any, *, patient: str) -> Any:
 
 
 class CaseStatus(models.TextChoices):
-    ACTIVE = "aktif", _("Active")
-    RE_REFERRED = "dirujuk_ulang", _("Re-referred")
-    BACK_FROM_HOSPITAL = "kembali_dari_rs", _("Back from hospital")
-    MOVED = "pindah", _("Moved")
-    DIED = "meninggal", _("Died")
-    DROPPED_OUT = "putus_berobat", _("Dropped out")
-    FINISHED = "selesai", _("Finished")
+    ACTIVE = "active", _("Active")
+    RE_REFERRED = "re_referred", _("Re-referred")
+    BACK_FROM_HOSPITAL = "back_from_hospital", _("Back from hospital")
+    MOVED = "moved", _("Moved")
+    DIED = "died", _("Died")
+    DROPPED_OUT = "dropped_out", _("Dropped out")
+    FINISHED = "finished", _("Finished")
 
 
 # A patient has at most one open case per programme; these statuses are open.
@@ -97,7 +97,7 @@ class PrbCase(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["patient", "program"],
-                condition=Q(status__in=["aktif", "dirujuk_ulang", "kembali_dari_rs"]),
+                condition=Q(status__in=OPEN_STATUSES),
                 name="prb_case_one_open_per_program",
                 violation_error_message=_(
                     "The patient already has an open PRB case for this programme."

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
+from referrals.models import CaseStatus
 from satusehat import codes
 
 Resource = dict[str, Any]
@@ -415,13 +416,13 @@ def service_request_resource(
 
 # PRB case status → EpisodeOfCare status: the episode closes when the case ends.
 EPISODE_STATUS = {
-    "aktif": "active",
-    "kembali_dari_rs": "active",
-    "dirujuk_ulang": "onhold",
-    "putus_berobat": "onhold",
-    "pindah": "finished",
-    "meninggal": "finished",
-    "selesai": "finished",
+    CaseStatus.ACTIVE: "active",
+    CaseStatus.BACK_FROM_HOSPITAL: "active",
+    CaseStatus.RE_REFERRED: "onhold",
+    CaseStatus.DROPPED_OUT: "onhold",
+    CaseStatus.MOVED: "finished",
+    CaseStatus.DIED: "finished",
+    CaseStatus.FINISHED: "finished",
 }
 
 

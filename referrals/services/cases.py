@@ -12,37 +12,53 @@ from django.utils.translation import gettext as _
 from facilities.models import Facility
 from patients.services import patient_update
 from referrals.models import (
+    CaseStatus,
     PrbCase,
 )
 from referrals.services.engine import local_today
 from satusehat.outbox import satusehat_episode_queue
 
 # Statuses a user may set by hand; re-referral and return from hospital have their own services.
-MANUAL_TRANSITIONS: dict[str, set[str]] = {
-    PrbCase.Status.ACTIVE: {"pindah", "meninggal", "putus_berobat", "selesai"},
-    PrbCase.Status.BACK_FROM_HOSPITAL: {"pindah", "meninggal", "putus_berobat", "selesai"},
-    PrbCase.Status.RE_REFERRED: {"pindah", "meninggal", "selesai"},
-    PrbCase.Status.DROPPED_OUT: {"aktif", "pindah", "meninggal", "selesai"},
+MANUAL_TRANSITIONS: dict[CaseStatus, set[CaseStatus]] = {
+    CaseStatus.ACTIVE: {
+        CaseStatus.MOVED,
+        CaseStatus.DIED,
+        CaseStatus.DROPPED_OUT,
+        CaseStatus.FINISHED,
+    },
+    CaseStatus.BACK_FROM_HOSPITAL: {
+        CaseStatus.MOVED,
+        CaseStatus.DIED,
+        CaseStatus.DROPPED_OUT,
+        CaseStatus.FINISHED,
+    },
+    CaseStatus.RE_REFERRED: {CaseStatus.MOVED, CaseStatus.DIED, CaseStatus.FINISHED},
+    CaseStatus.DROPPED_OUT: {
+        CaseStatus.ACTIVE,
+        CaseStatus.MOVED,
+        CaseStatus.DIED,
+        CaseStatus.FINISHED,
+    },
 }
 
 
 def case_status_change(
     *, actor: Any, case: PrbCase, status: str, note: str = "", on: dt.date | None = None
 ) -> PrbCase:
-    allowed = MANUAL_TRANSITIONS.get(case.status, set())
-    if status not in allowed:
+    allowed = MANUAL_TRANSITIONS.get(CaseStatus(case.status), set())
+    if status not in CaseStatus.values or CaseStatus(status) not in allowed:
         raise ValidationError(
             {
                 "status": [
                     _("A case with status %(current)s cannot be set to %(new)s here.")
                     % {
                         "current": case.get_status_display(),
-                        "new": dict(PrbCase.Status.choices).get(status, status),
+                        "new": dict(CaseStatus.choices).get(status, status),
                     }
                 ]
             }
         )
-    case.status = status
+    case.status = CaseStatus(status)
     case.status_note = note.strip()
     case.status_changed_on = on or local_today()
     with transaction.atomic():

@@ -70,7 +70,9 @@ def _case_context(request: HttpRequest, case: PrbCase) -> dict[str, Any]:
         "visits": selectors.visit_list(case=case)[:12],
         "open_rereferral": selectors.open_rereferral(case),
         "is_doctor": is_doctor(request.user),
-        "status_form": forms.StatusForm(allowed=cases.MANUAL_TRANSITIONS.get(case.status, set())),
+        "status_form": forms.StatusForm(
+            allowed=cases.MANUAL_TRANSITIONS.get(PrbCase.Status(case.status), set())
+        ),
         "pustu_form": forms.PustuForm(
             initial={"pustu": case.patient.pustu_id}, puskesmas_id=case.facility_id
         ),
@@ -93,7 +95,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def case_status(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)
     require_role(request, Capability.CHANGE_CASE_STATUS)
-    form = forms.StatusForm(request.POST, allowed=cases.MANUAL_TRANSITIONS.get(case.status, set()))
+    form = forms.StatusForm(
+        request.POST, allowed=cases.MANUAL_TRANSITIONS.get(PrbCase.Status(case.status), set())
+    )
     if form.is_valid():
         try:
             cases.case_status_change(

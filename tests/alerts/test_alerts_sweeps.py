@@ -79,7 +79,7 @@ def test_day_91_turns_overdue_into_lost_to_follow_up(world, time_machine) -> Non
     assert lost.title.startswith("Putus kontrol: ")
 
 
-@pytest.mark.parametrize("status", ["meninggal", "pindah"])
+@pytest.mark.parametrize("status", [PrbCase.Status.DIED, PrbCase.Status.MOVED])
 def test_a_patient_who_died_or_moved_gets_no_alert(world, status) -> None:
     case = CaseFactory(patient__fktp=world.pkm1, next_control_date=days_ago(20))
     sweeps.alerts_sweep_overdue(facility_id=world.pkm1.pk, as_of=TODAY)

@@ -214,7 +214,9 @@ def test_plain_form_contact_without_javascript(world, login) -> None:
     assert "Siti Lubis" in body and "Terhubung, ingatkan lagi nanti" in body
 
 
-@pytest.mark.parametrize(("outcome", "status"), [("died", "meninggal"), ("moved", "pindah")])
+@pytest.mark.parametrize(
+    ("outcome", "status"), [("died", PrbCase.Status.DIED), ("moved", PrbCase.Status.MOVED)]
+)
 def test_a_patient_who_died_or_moved_leaves_the_list(world, login, outcome, status) -> None:
     case = CaseFactory(patient=world.patient1, next_control_date=days_ago(45))
     client = login(world.dokter1)

@@ -83,18 +83,22 @@ def test_a_case_that_died_counts_until_the_day_before(world, patient, frozen_tod
 
 
 def test_a_moved_or_dropped_out_case_leaves_the_count(world, patient, frozen_today):
-    CaseFactory(patient=patient(), status="pindah", status_changed_on=dt.date(2026, 10, 15))
-    CaseFactory(patient=patient(), status="putus_berobat", status_changed_on=dt.date(2026, 10, 1))
+    CaseFactory(
+        patient=patient(), status=PrbCase.Status.MOVED, status_changed_on=dt.date(2026, 10, 15)
+    )
+    CaseFactory(
+        patient=patient(), status=PrbCase.Status.DROPPED_OUT, status_changed_on=dt.date(2026, 10, 1)
+    )
     assert fact(world).active == 0
     assert fact(world, month=OCT).active == 0
     assert fact(world, month=SEP).active == 2
 
 
 def test_a_re_referred_case_is_at_the_hospital_until_it_returns(world, patient, frozen_today):
-    away = CaseFactory(patient=patient(), status="dirujuk_ulang")
+    away = CaseFactory(patient=patient(), status=PrbCase.Status.RE_REFERRED)
     VisitFactory(case=away, visit_date=dt.date(2026, 10, 30))
     ReReferralFactory(case=away, referred_on=dt.date(2026, 11, 5))
-    back = CaseFactory(patient=patient(), status="aktif")
+    back = CaseFactory(patient=patient(), status=PrbCase.Status.ACTIVE)
     VisitFactory(case=back, visit_date=dt.date(2026, 7, 1))
     ReReferralFactory(case=back, referred_on=SEP, returned_on=dt.date(2026, 10, 10))
     november = fact(world)

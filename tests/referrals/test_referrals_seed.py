@@ -19,7 +19,7 @@ def test_the_demo_seed_is_idempotent() -> None:
     )
     assert counts[0] == 24 and counts[1] == 18 and counts[2] > 18
     assert BackReferralLetter.objects.filter(status="returned").count() == 2
-    assert PrbCase.objects.filter(status="dirujuk_ulang").exists()
+    assert PrbCase.objects.filter(status=PrbCase.Status.RE_REFERRED).exists()
     seed(world)
     assert (
         BackReferralLetter.objects.count(),

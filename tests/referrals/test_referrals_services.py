@@ -88,7 +88,7 @@ def test_accepting_an_incomplete_letter_needs_an_override_reason(world) -> None:
 
 def test_accepting_enrols_with_a_care_plan(world) -> None:
     case = enrol(world)
-    assert case.status == "aktif"
+    assert case.status == PrbCase.Status.ACTIVE
     assert case.next_control_date == dt.date(2026, 11, 4)
     assert case.current_regimen[0]["quantity"] == 90
     plan = case.care_plans.get()
@@ -290,13 +290,13 @@ def test_re_referral_and_return_resume_the_case_with_a_new_baseline(world) -> No
     )
     assert referral.letter_number.startswith("RU/")
     case.refresh_from_db()
-    assert case.status == "dirujuk_ulang"
+    assert case.status == PrbCase.Status.RE_REFERRED
     letter = receive_letter(
         world, srb="SRB-0002", facts={**DM_ELIGIBLE_FACTS, "hba1c_percent": 6.8}
     )
     resumed = services.letter_accept(actor=world.dokter1, letter=letter)
     assert resumed.pk == case.pk
-    assert resumed.status == "kembali_dari_rs"
+    assert resumed.status == PrbCase.Status.BACK_FROM_HOSPITAL
     assert resumed.baseline_facts["hba1c_percent"] == 6.8
     assert ReReferral.objects.get().returned_on == dt.date(2026, 11, 10)
     assert case.care_plans.count() == 2
@@ -346,12 +346,17 @@ def test_an_agreed_contact_moves_the_next_control(world) -> None:
 def test_status_changes_follow_the_allowed_transitions(world) -> None:
     case = enrol(world)
     with pytest.raises(ValidationError):
-        services.case_status_change(actor=world.dokter1, case=case, status="dirujuk_ulang")
+        services.case_status_change(
+            actor=world.dokter1, case=case, status=PrbCase.Status.RE_REFERRED
+        )
     services.case_status_change(
-        actor=world.dokter1, case=case, status="putus_berobat", note="tidak datang 3 bulan"
+        actor=world.dokter1,
+        case=case,
+        status=PrbCase.Status.DROPPED_OUT,
+        note="tidak datang 3 bulan",
     )
-    services.case_status_change(actor=world.dokter1, case=case, status="aktif")
-    assert case.status == "aktif"
+    services.case_status_change(actor=world.dokter1, case=case, status=PrbCase.Status.ACTIVE)
+    assert case.status == PrbCase.Status.ACTIVE
 
 
 def test_medicines_unavailable_hook_reads_the_latest_visit(world) -> None:

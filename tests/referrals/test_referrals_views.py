@@ -300,7 +300,7 @@ def test_rereferral_from_a_visit_and_the_printable_letter(world, login) -> None:
         },
     )
     case.refresh_from_db()
-    assert case.status == "dirujuk_ulang"
+    assert case.status == PrbCase.Status.RE_REFERRED
     letter = client.get(response.url).content.decode()
     assert "RSUD Tujuan" in letter and "III.B.1.d.2" in letter and "HbA1c" in letter
     assert "SRB-0001" in letter

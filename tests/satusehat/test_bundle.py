@@ -9,6 +9,7 @@ from fhir.resources.R4B.bundle import Bundle
 
 from patients.models import PatientAccessLog
 from patients.programs import Program
+from referrals.models import PrbCase
 from satusehat.bundle import case_bundle
 from satusehat.models import EpisodeOfCareType
 from tests.satusehat.factories import control_visit, dispense, enrolled_case, rereferral
@@ -127,7 +128,9 @@ def test_the_episode_closes_when_the_case_ends(world) -> None:
     from referrals import services
 
     case = enrolled_case(world, "HT")
-    services.case_status_change(actor=world.dokter1, case=case, status="pindah", note="Pindah.")
+    services.case_status_change(
+        actor=world.dokter1, case=case, status=PrbCase.Status.MOVED, note="Pindah."
+    )
 
     episode = next(
         e["resource"]

@@ -96,4 +96,4 @@ def test_dokter1_runs_a_dm_patient_from_letter_to_re_referral(world, page) -> No
     expect(page.locator("#letter-number")).to_have_text(referral.letter_number)
     expect(page.locator("article")).to_contain_text("III.B.1.d.2")
     expect(page.locator("article")).to_contain_text("SRB-E2E-1")
-    assert PrbCase.objects.get().status == "dirujuk_ulang"
+    assert PrbCase.objects.get().status == PrbCase.Status.RE_REFERRED
