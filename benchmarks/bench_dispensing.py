@@ -1,16 +1,22 @@
-"""Dispensing throughput on PostgreSQL with 16 concurrent clients (not a test).
+"""Dispensing throughput and CPU cost on PostgreSQL with 16 concurrent clients (not a test).
 
 Run:  .venv/bin/python benchmarks/bench_dispensing.py [--clients 16] [--prescriptions 100]
 
 Builds a throw-away database (``prb_bench_dispensing``) on the same PostgreSQL server
-as the project (DATABASE_URL or the embedded server), migrates it, and stocks one
-puskesmas's PRB store with 3 medicines in 4 lots each. Each client thread has its own
-connection and dispenses its own prescriptions (2 medicines each, FEFO over the shared
-lots) through ``pharmacy.services.stock_dispense``: every call locks the prescription and
-the balance rows, writes the card lines (with their audit triggers) and the balances.
-All clients contend for the same balance rows, the worst case of a busy pharmacy.
-Prints prescriptions dispensed per second and checks that the card still sums to the
-balances. The database is dropped afterwards.
+as the project (DATABASE_URL or the embedded server) and migrates it. Two rounds:
+
+- one store: every client dispenses at the same puskesmas, whose PRB store holds 3
+  medicines in 4 lots each; all clients contend for the same balance rows, the worst
+  case of a busy pharmacy;
+- 16 stores: each client dispenses at its own puskesmas (the district on a busy morning).
+
+Each client thread has its own connection and dispenses its own prescriptions (2
+medicines each, FEFO over the lots) through ``pharmacy.services.stock_dispense``: every
+call locks the prescription and the balance rows, writes the card lines (with their audit
+triggers) and the balances. Prints prescriptions per second, the Python CPU milliseconds
+per prescription (``time.thread_time`` around each call, summed over the clients; the goal
+is 5 ms or less) and checks that the card still sums to the balances. The database is
+dropped afterwards.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prb.settings")
@@ -62,61 +69,74 @@ def main() -> None:
 
 
 def run(clients: int, per_client: int) -> None:
+    from facilities.models import Province, Regency
+
+    province = Province.objects.create(code="12", name="Sumatera Utara")
+    regency = Regency.objects.create(province=province, code="1275", name="Kota Binjai")
+    for stores in (1, clients):
+        round_(regency, clients, per_client, stores)
+
+
+def round_(regency: Any, clients: int, per_client: int, stores: int) -> None:
     from django.db import connection
     from django.db.models import F, Sum
 
     from accounts.models import User
-    from facilities.models import Facility, Province, Regency
+    from facilities.models import Facility
     from patients.models import Patient
     from patients.validators import nik_birth_part
     from pharmacy import services
     from pharmacy.models import Medicine, StockBalance, StockCardLine
 
-    province = Province.objects.create(code="12", name="Sumatera Utara")
-    regency = Regency.objects.create(province=province, code="1275", name="Kota Binjai")
-    puskesmas = Facility.objects.create(
-        regency=regency, kind="puskesmas", name="Puskesmas Bench", kemenkes_code="PBENCH"
-    )
-    doctor = User.objects.create(username="dokter", role="dokter", facility=puskesmas)
-    pharmacist = User.objects.create(username="farmasi", role="farmasi", facility=puskesmas)
-    birth = dt.date(1968, 4, 2)
-    patients = Patient.objects.bulk_create(
-        Patient(
-            nik=f"127501{nik_birth_part(sex='M', birth_date=birth)}{i:04d}",
-            bpjs_number=f"{i:013d}",
-            name=f"Pasien {i}",
-            sex="M",
-            birth_date=birth,
-            fktp=puskesmas,
-        )
-        for i in range(clients)
-    )
     medicines = list(
         Medicine.objects.filter(name__in=["Metformin", "Amlodipine"]).order_by("pk")[:3]
     )
-    store = services.prb_store_for(puskesmas.pk)
-    total = clients * per_client
     today = dt.date.today()
-    services.stock_receive(
-        actor=pharmacist,
-        store=store,
-        received_on=today,
-        source="ifk",
-        lines=[
-            services.ReceiptLineInput(
-                medicine=medicine,
-                batch=f"B{medicine.pk}-{lot}",
-                expiry_date=today + dt.timedelta(days=300 + 90 * lot),
-                quantity=total * 30,  # ample: no prescription runs short
-            )
-            for medicine in medicines
-            for lot in range(4)
-        ],
+    total = clients * per_client
+    birth = dt.date(1968, 4, 2)
+    sites = []
+    for site in range(stores):
+        code = f"B{stores:02d}{site:03d}"
+        puskesmas = Facility.objects.create(
+            regency=regency, kind="puskesmas", name=f"Puskesmas {code}", kemenkes_code=code
+        )
+        doctor = User.objects.create(username=f"dokter{code}", role="dokter", facility=puskesmas)
+        pharmacist = User.objects.create(
+            username=f"farmasi{code}", role="farmasi", facility=puskesmas
+        )
+        store = services.prb_store_for(puskesmas.pk)
+        services.stock_receive(
+            actor=pharmacist,
+            store=store,
+            received_on=today,
+            source="ifk",
+            lines=[
+                services.ReceiptLineInput(
+                    medicine=medicine,
+                    batch=f"B{code}-{medicine.pk}-{lot}",
+                    expiry_date=today + dt.timedelta(days=300 + 90 * lot),
+                    quantity=total * 30,  # ample: no prescription runs short
+                )
+                for medicine in medicines
+                for lot in range(4)
+            ],
+        )
+        sites.append((puskesmas, doctor, pharmacist, store))
+    patients = Patient.objects.bulk_create(
+        Patient(
+            nik=f"127501{nik_birth_part(sex='M', birth_date=birth)}{stores:02d}{i:02d}",
+            bpjs_number=f"{stores:04d}{i:09d}",
+            name=f"Pasien {i}",
+            sex="M",
+            birth_date=birth,
+            fktp=sites[i % stores][0],
+        )
+        for i in range(clients)
     )
     work = {
         client: [
             services.prescription_create(
-                actor=doctor,
+                actor=sites[client % stores][1],
                 patient=patients[client],
                 prescribed_on=today,
                 lines=[
@@ -134,18 +154,24 @@ def run(clients: int, per_client: int) -> None:
 
     barrier = threading.Barrier(clients + 1)
     errors: list[BaseException] = []
+    cpu_seconds: list[float] = []
 
-    def client(prescriptions: list) -> None:  # type: ignore[type-arg]
+    def client(number: int, prescriptions: list) -> None:  # type: ignore[type-arg]
+        pharmacist = sites[number % stores][2]
+        spent = 0.0
         try:
             barrier.wait()
             for prescription in prescriptions:
+                before = time.thread_time()
                 services.stock_dispense(actor=pharmacist, prescription=prescription)
+                spent += time.thread_time() - before
         except BaseException as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:
+            cpu_seconds.append(spent)
             connection.close()
 
-    threads = [threading.Thread(target=client, args=(work[c],)) for c in range(clients)]
+    threads = [threading.Thread(target=client, args=(c, work[c])) for c in range(clients)]
     for thread in threads:
         thread.start()
     barrier.wait()
@@ -156,19 +182,24 @@ def run(clients: int, per_client: int) -> None:
     if errors:
         raise SystemExit(f"{len(errors)} clients failed, first: {errors[0]!r}")
 
-    card_total = StockCardLine.objects.filter(store=store).aggregate(
+    store_ids = [site[3].pk for site in sites]
+    card_total = StockCardLine.objects.filter(store_id__in=store_ids).aggregate(
         t=Sum(F("quantity_in") - F("quantity_out"))
     )["t"]
-    balance_total = StockBalance.objects.filter(store=store).aggregate(t=Sum("quantity"))["t"]
+    balance_total = StockBalance.objects.filter(store_id__in=store_ids).aggregate(
+        t=Sum("quantity")
+    )["t"]
     assert card_total == balance_total, (card_total, balance_total)
-    dispensed = StockCardLine.objects.filter(store=store, movement="dispense").count()
+    dispensed = StockCardLine.objects.filter(store_id__in=store_ids, movement="dispense").count()
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()[0]
+    cpu_ms = 1000 * sum(cpu_seconds) / total
     print(
-        f"PostgreSQL {version}, {clients} concurrent clients: {total} prescriptions"
-        f" ({dispensed} card lines) in {elapsed:.2f} s = {total / elapsed:.0f} prescriptions/s,"
-        f" {dispensed / elapsed:.0f} card lines/s; card sum {card_total} = balances {balance_total}."
+        f"PostgreSQL {version}, {clients} concurrent clients on {stores} store(s):"
+        f" {total} prescriptions ({dispensed} card lines) in {elapsed:.2f} s ="
+        f" {total / elapsed:.0f} prescriptions/s, {cpu_ms:.1f} ms Python CPU per prescription;"
+        f" card sum {card_total} = balances {balance_total}."
     )
 
 

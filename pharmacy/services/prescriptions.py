@@ -203,9 +203,10 @@ def stock_dispense(
             )
         card_lines = post_moves(actor=actor, on=dispensed_on, moves=moves)
         for line in lines:
-            if taken.get(line.pk):
-                line.dispensed_quantity += taken[line.pk]
-                line.save(update_fields=["dispensed_quantity"])
+            line.dispensed_quantity += taken.get(line.pk, 0)
+        PrescriptionLine.objects.bulk_update(
+            [line for line in lines if taken.get(line.pk)], ["dispensed_quantity"]
+        )
         prescription.status = prescription_status(lines)
         prescription.save(update_fields=["status"])
         for card_line in card_lines:

@@ -405,3 +405,43 @@ def test_the_prb_store_is_opened_on_first_use(world, metformin) -> None:
     assert services.prb_store_for(world.pkm3.pk) == store
     assert StoreFactory(facility=world.pkm3) == store
     assert LotFactory(medicine=metformin).medicine == metformin
+
+
+# ---------------------------------------------------------------- the hot path
+
+# Lock the prescription, read its lines and the lots, lock the balances, read the later card
+# lines, insert the card lines, update balances, lines and prescription (+ savepoints).
+DISPENSE_QUERIES = 11
+
+
+def _prescription_over_two_lots_per_line(world, store, lines):  # type: ignore[no-untyped-def]
+    """``lines`` medicines, 30 units each, each taken from two lots of 20 (FEFO)."""
+    medicines = [MedicineFactory(max_quantity_per_month=90) for _ in range(lines)]
+    for medicine in medicines:
+        receive(store, medicine, 20, user=world.farmasi1, expiry=dt.date(2028, 1, 31))
+        receive(store, medicine, 20, user=world.farmasi1, expiry=dt.date(2028, 6, 30))
+    return services.prescription_create(
+        actor=world.dokter1,
+        patient=world.patient1,
+        prescribed_on=TODAY,
+        lines=[
+            services.PrescriptionLineInput(medicine=medicine, quantity=30, signa="1x1")
+            for medicine in medicines
+        ],
+    )
+
+
+@pytest.mark.parametrize("lines", [1, 3])
+def test_a_dispense_runs_in_a_fixed_number_of_queries(
+    world, store1, django_assert_num_queries, lines
+) -> None:  # type: ignore[no-untyped-def]
+    prescription = _prescription_over_two_lots_per_line(world, store1, lines)
+    with django_assert_num_queries(DISPENSE_QUERIES):
+        result = services.stock_dispense(
+            actor=world.farmasi1, prescription=prescription, store=store1
+        )
+    assert len(result.card_lines) == 2 * lines
+    assert result.prescription.status == Prescription.Status.DISPENSED
+    assert set(result.owed.values()) == {0}
+    remaining = StockBalance.objects.filter(store=store1).order_by("lot__expiry_date")
+    assert sorted(remaining.values_list("quantity", flat=True)) == [0] * lines + [10] * lines
