@@ -3,8 +3,10 @@
 Regency A holds puskesmas 1 (with a Pustu) and puskesmas 2; regency B holds puskesmas 3.
 """
 
+import datetime as dt
 import os
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -19,6 +21,25 @@ from tests.support.browser import browser, page  # noqa: F401  (Playwright, one 
 # Playwright's sync API runs an event loop in the test thread; the Django ORM calls made
 # by the tests themselves are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# The day the tests live on unless a folder or module says otherwise (``pytest.mark.today``).
+TODAY = dt.date(2026, 11, 10)
+
+
+@pytest.fixture
+def frozen_today(request, time_machine) -> dt.date:  # type: ignore[no-untyped-def]
+    """The one frozen "today": 09:00 in Asia/Jakarta, where every date rule of PRB is counted.
+
+    ``@pytest.mark.today(date)`` picks another day (the dashboards' and pharmacy's
+    hand-computed examples sit on 20 November); ``tick=True`` lets the clock run from there.
+    """
+    marker = request.node.get_closest_marker("today")
+    today = marker.args[0] if marker else TODAY
+    tick = bool(marker and marker.kwargs.get("tick"))
+    time_machine.move_to(
+        dt.datetime.combine(today, dt.time(9), tzinfo=ZoneInfo("Asia/Jakarta")), tick=tick
+    )
+    return today
 
 
 @dataclass

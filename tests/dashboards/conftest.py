@@ -1,15 +1,14 @@
 import datetime as dt
-from zoneinfo import ZoneInfo
+from pathlib import Path
 
 import pytest
 
 TODAY = dt.date(2026, 11, 20)
+HERE = Path(__file__).parent
 
 
-@pytest.fixture
-def frozen_today(time_machine):  # type: ignore[no-untyped-def]
-    """Every figure is "as of" today for the current month (Asia/Jakarta): pin it."""
-    time_machine.move_to(
-        dt.datetime(2026, 11, 20, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta")), tick=False
-    )
-    return TODAY
+def pytest_collection_modifyitems(items):  # type: ignore[no-untyped-def]
+    """Every figure here is "as of" 20 November 2026 (the shared ``frozen_today``)."""
+    for item in items:
+        if HERE in Path(item.path).parents:
+            item.add_marker(pytest.mark.today(TODAY))

@@ -1,4 +1,5 @@
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -9,16 +10,21 @@ from tests.pharmacy.factories import LotFactory, MedicineFactory, StoreFactory
 TODAY = dt.date(2026, 11, 20)
 
 
-@pytest.fixture(autouse=True)
-def _fixed_today(request):  # type: ignore[no-untyped-def]
-    """Service dates are checked against today; pin it (browser tests use the real clock)."""
-    if request.node.get_closest_marker("browser"):
-        yield
-        return
-    import time_machine
+HERE = Path(__file__).parent
 
-    with time_machine.travel(dt.datetime(2026, 11, 20, 10, 0), tick=True):
-        yield
+
+def pytest_collection_modifyitems(items):  # type: ignore[no-untyped-def]
+    """Service dates are checked against today: 20 November 2026, the clock running."""
+    for item in items:
+        if HERE in Path(item.path).parents:
+            item.add_marker(pytest.mark.today(TODAY, tick=True))
+
+
+@pytest.fixture(autouse=True)
+def _today(request):  # type: ignore[no-untyped-def]
+    """The shared ``frozen_today`` for every test here but the browser ones (real clock)."""
+    if not request.node.get_closest_marker("browser"):
+        request.getfixturevalue("frozen_today")
 
 
 @pytest.fixture

@@ -1,21 +1,12 @@
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from referrals import services
+from tests.conftest import TODAY
 from tests.referrals.factories import HospitalFactory, enrol
 
-TODAY = dt.date(2026, 11, 10)
-
-
-@pytest.fixture
-def frozen_today(time_machine):  # type: ignore[no-untyped-def]
-    """Every date rule here is relative to today (Asia/Jakarta): pin it."""
-    time_machine.move_to(
-        dt.datetime(2026, 11, 10, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta")), tick=False
-    )
-    return TODAY
+__all__ = ["TODAY"]
 
 
 @pytest.fixture
