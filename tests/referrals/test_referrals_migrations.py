@@ -8,8 +8,8 @@ from referrals.models import PrbCase
 from tests.alerts.factories import CaseFactory
 from tests.patients.factories import PatientFactory
 
-BEFORE = [("referrals", "0002_history_no_truncate")]
-AFTER = [("referrals", "0003_case_status_codes_in_english")]
+BEFORE = [("referrals", "0003_text_limits_and_birth_date")]
+AFTER = [("referrals", "0004_case_status_codes_in_english")]
 
 OLD_TO_NEW = {
     "aktif": PrbCase.Status.ACTIVE,

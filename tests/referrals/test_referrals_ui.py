@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from referrals.models import BackReferralLetter
+from referrals.models import BackReferralLetter, PrbCase
 from tests.referrals.factories import HospitalFactory, enrol
 from tests.referrals.test_referrals_views import _form_data
 
@@ -101,7 +101,7 @@ def test_change_status_has_no_preselected_value(world, login) -> None:
     )
     assert response.status_code == 400
     case.refresh_from_db()
-    assert case.status == "aktif"
+    assert case.status == PrbCase.Status.ACTIVE
 
 
 def test_mark_done_and_self_management_are_real_buttons(world, login) -> None:

@@ -8,6 +8,7 @@ from django.db import connection
 
 from interop.models import OutboxState
 from interop.services import outbox_retry
+from referrals.models import PrbCase
 from satusehat.models import SatusehatOutbox, SatusehatResource, SatusehatSettings
 from satusehat.tasks import satusehat_outbox_deliver
 from tests.satusehat.factories import control_visit, dispense, enrolled_case, rereferral
@@ -271,7 +272,9 @@ def test_dispense_rereferral_and_episode_reference_what_was_sent(
         case.refresh_from_db()
         referral = rereferral(world, case, visit)
         case.refresh_from_db()
-        services.case_status_change(actor=world.dokter1, case=case, status="meninggal", note="-")
+        services.case_status_change(
+            actor=world.dokter1, case=case, status=PrbCase.Status.DIED, note="-"
+        )
 
     assert set(SatusehatOutbox.objects.values_list("state", flat=True)) == {OutboxState.SENT}
     dispensed = sending.resources("MedicationDispense")[0]
