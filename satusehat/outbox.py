@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
@@ -68,6 +69,33 @@ def satusehat_outbox_queue(
     if created:
         transaction.on_commit(partial(_enqueue, row.pk), robust=True)
     return row
+
+
+def satusehat_dispenses_queue(
+    *, facility_id: int, patient_id: int, card_line_ids: Sequence[int]
+) -> list[SatusehatOutbox]:
+    """Queue the dispense of each new card line: one check and one insert for them all.
+
+    Dispensing is the pharmacy's hot path; its query count must not grow with the lines.
+    The card lines are new in the caller's transaction, so none is queued yet.
+    """
+    if not card_line_ids:
+        return []
+    if not SatusehatSettings.objects.filter(facility_id=facility_id, is_enabled=True).exists():
+        return []
+    rows = SatusehatOutbox.objects.bulk_create(
+        SatusehatOutbox(
+            kind=SatusehatOutbox.Kind.DISPENSE,
+            idempotency_key=f"{SatusehatOutbox.Kind.DISPENSE.value}:{pk}",
+            facility_id=facility_id,
+            patient_id=patient_id,
+            card_line_id=pk,
+        )
+        for pk in card_line_ids
+    )
+    for row in rows:
+        transaction.on_commit(partial(_enqueue, row.pk), robust=True)
+    return rows
 
 
 def satusehat_episode_queue(case: Any) -> SatusehatOutbox | None:

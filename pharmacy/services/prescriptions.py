@@ -22,7 +22,7 @@ from pharmacy.models import (
 )
 from pharmacy.planning.fefo import fefo_order, fefo_take
 from pharmacy.services.ledger import Move, check_store, post_moves, prb_store_for
-from satusehat.outbox import satusehat_outbox_queue
+from satusehat.outbox import satusehat_dispenses_queue
 
 
 @dataclass(frozen=True)
@@ -209,13 +209,11 @@ def stock_dispense(
         )
         prescription.status = prescription_status(lines)
         prescription.save(update_fields=["status"])
-        for card_line in card_lines:
-            satusehat_outbox_queue(
-                kind="dispense",
-                facility_id=prescription.facility_id,
-                patient_id=prescription.patient_id,
-                card_line_id=card_line.pk,
-            )
+        satusehat_dispenses_queue(
+            facility_id=prescription.facility_id,
+            patient_id=prescription.patient_id,
+            card_line_ids=[card_line.pk for card_line in card_lines],
+        )
     return DispenseResult(
         prescription=prescription,
         card_lines=card_lines,
