@@ -8,8 +8,8 @@ from referrals.models import PrbCase
 from tests.alerts.factories import CaseFactory
 from tests.patients.factories import PatientFactory
 
-BEFORE = [("referrals", "0003_text_limits_and_birth_date")]
-AFTER = [("referrals", "0004_case_status_codes_in_english")]
+BEFORE = [("referrals", "0004_controlvisit_visit_one_per_case_day")]
+AFTER = [("referrals", "0005_case_status_codes_in_english")]
 
 OLD_TO_NEW = {
     "aktif": PrbCase.Status.ACTIVE,

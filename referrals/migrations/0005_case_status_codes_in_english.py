@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('facilities', '0001_initial'),
         ('patients', '0003_history_and_access_log_no_truncate'),
-        ('referrals', '0003_text_limits_and_birth_date'),
+        ('referrals', '0004_controlvisit_visit_one_per_case_day'),
     ]
 
     operations = [
