@@ -252,6 +252,7 @@ ROUTES: dict[str, RouteRule] = {
     "referrals:case_card": Capability.SEE_CASES,
     "referrals:care_plan_edit": Capability.EDIT_CARE_PLAN,
     "referrals:visit_create": Capability.RECORD_VISIT,
+    "referrals:visit_check": Capability.RECORD_VISIT,
     "referrals:rereferral_create": Capability.RE_REFER,
     "referrals:home_visit_create": Capability.RECORD_HOME_VISIT,
     "referrals:contact_attempt_create": Capability.RECORD_CONTACT,

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_context
 from accounts.models import User
-from demo.seed_referrals import ATTESTED, DM_FACTS, HT_FACTS
+from demo.seed_referrals import ATTESTED, DM_FACTS, HT_FACTS, network_plan
 from demo.world import DemoWorld
 from facilities.models import Facility
 from lib.months import add_months_same_day
@@ -340,7 +340,12 @@ def _enrol(
         if medicine
         else [],
     )
-    case = letters.letter_accept(actor=doctor, letter=letter, on=letter_date + dt.timedelta(days=2))
+    case = letters.letter_accept(
+        actor=doctor,
+        letter=letter,
+        on=letter_date + dt.timedelta(days=2),
+        readiness_plan=network_plan(facility, program, hospital),
+    )
     # Most patients come monthly; one in five stopped coming some months ago.
     stopped = rng.random() < 0.2
     last_day = today - dt.timedelta(days=rng.randint(20, 150)) if stopped else today

@@ -25,6 +25,7 @@ from patients.models import Patient
 from pharmacy.models import Medicine
 from referrals import kmk
 from referrals.models import BackReferralLetter, PrbCase
+from referrals.selectors import facility_readiness as facility_readiness_of
 from referrals.services import facility_readiness, letters, visits
 
 ATTESTED = {"a": True, "b": True, "c": True, "e": True, "f": True}
@@ -86,6 +87,19 @@ def _readiness(doctor: Any, facility: Facility) -> None:
         available=["doctor", "nurse", "oxygen", "nebulizer", "medicines", "exam_room"],
         note="Spirometri melalui RSUD (jejaring)",
     )
+
+
+def network_plan(
+    facility: Facility, program: str, hospital: Facility
+) -> dict[str, letters.ReadinessGapInput]:
+    """Every resource the puskesmas lacks for the programme, provided by the hospital's
+    network (BAB III.A), as the doctor records it at acceptance."""
+    readiness = facility_readiness_of(facility_id=facility.pk, program=program)
+    return {
+        code: letters.ReadinessGapInput(network_facility=f"{hospital.name} (jejaring)")
+        for code, _text, available in readiness.items
+        if not available
+    }
 
 
 def _letter(
@@ -217,6 +231,7 @@ def seed(world: DemoWorld) -> None:
                     letter=letter,
                     on=letter_date + dt.timedelta(days=3),
                     override_reason="Hasil EKG menyusul dari RS." if number == 3 else "",
+                    readiness_plan=network_plan(facility, program, hospital),
                 )
                 _visits(doctor, case, rng, today, rising=number == 5)
                 case.refresh_from_db()

@@ -19,7 +19,7 @@ from patients.validators import validate_birth_date, validate_bpjs_number, valid
 from pharmacy.models import Medicine
 from referrals import factfields, kmk, selectors
 from referrals.models import CarePlan, CaseStatus, ContactAttempt, HomeVisit, PrbCase
-from referrals.services.letters import LetterMedicineInput, PatientInput
+from referrals.services.letters import LetterMedicineInput, PatientInput, ReadinessGapInput
 from referrals.services.visits import VisitLineInput
 
 ATTESTED = ("a", "b", "c", "e", "f")  # checkboxes; KEEMPAT.d is a yes/no/blank statement
@@ -228,7 +228,10 @@ def letter_medicine_inputs(formset: forms.BaseFormSet) -> list[LetterMedicineInp
             strength=form.cleaned_data.get("strength") or "",
         )
         for form in formset.forms
-        if getattr(form, "cleaned_data", None) and form.cleaned_data.get("medicine")
+        # The live check reads a half-filled formset: lines without a quantity wait.
+        if getattr(form, "cleaned_data", None)
+        and form.cleaned_data.get("medicine")
+        and form.cleaned_data.get("quantity")
     ]
 
 
@@ -246,6 +249,42 @@ class AcceptForm(forms.Form):
         max_value=31,
         help_text=_("Monthly; schizophrenia may be every 2 weeks (KMK III.B.8.a.1.b)."),
     )
+
+    def __init__(self, *args: Any, readiness: selectors.Readiness | None = None, **kwargs: Any):
+        """``readiness``: the puskesmas's checklist for the letter's programme; each
+        missing resource asks how the patient will get it (BAB III.A)."""
+        super().__init__(*args, **kwargs)
+        self.gaps: list[tuple[str, str]] = []
+        for code, text, available in readiness.items if readiness else ():
+            if available:
+                continue
+            self.gaps.append((code, text))
+            self.fields[f"gap_{code}_network"] = forms.CharField(
+                label=_("%(item)s: through the network facility") % {"item": text},
+                max_length=150,
+                required=False,
+            )
+            self.fields[f"gap_{code}_date"] = forms.DateField(
+                label=_("or available at the puskesmas by"), widget=DateInput(), required=False
+            )
+
+    def main_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("override_reason", "control_interval_days")]
+
+    def gap_fields(self) -> list[tuple[str, forms.BoundField, forms.BoundField]]:
+        return [
+            (text, self[f"gap_{code}_network"], self[f"gap_{code}_date"])
+            for code, text in self.gaps
+        ]
+
+    def readiness_plan(self) -> dict[str, ReadinessGapInput]:
+        plan = {}
+        for code, _text in self.gaps:
+            network = (self.cleaned_data.get(f"gap_{code}_network") or "").strip()
+            day = self.cleaned_data.get(f"gap_{code}_date")
+            if network or day:
+                plan[code] = ReadinessGapInput(network_facility=network, available_on=day)
+        return plan
 
 
 class ReturnForm(forms.Form):
@@ -337,7 +376,10 @@ class VisitLineForm(forms.Form):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, required=False)
     signa = forms.CharField(label=_("Signa"), max_length=60, required=False)
     daily_dose = forms.FloatField(
-        label=_("Daily dose (units, insulin)"), min_value=0, required=False, localize=True
+        label=_("Daily dose (IU insulin, mg corticosteroid)"),
+        min_value=0,
+        required=False,
+        localize=True,
     )
 
     def clean(self) -> dict[str, Any]:
@@ -359,7 +401,10 @@ def visit_line_inputs(formset: forms.BaseFormSet) -> list[VisitLineInput]:
             daily_dose=form.cleaned_data.get("daily_dose"),
         )
         for form in formset.forms
-        if getattr(form, "cleaned_data", None) and form.cleaned_data.get("medicine")
+        # The live check reads a half-filled formset: lines without a quantity wait.
+        if getattr(form, "cleaned_data", None)
+        and form.cleaned_data.get("medicine")
+        and form.cleaned_data.get("quantity")
     ]
 
 

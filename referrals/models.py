@@ -567,6 +567,8 @@ class ContactAttempt(models.Model):
         WHATSAPP = "whatsapp", _("WhatsApp")
         SMS = "sms", _("SMS")
         VISIT = "visit", _("In person")
+        # KMK III.B.8.a.1.c: remote patients followed through teleconsultation.
+        TELECONSULTATION = "teleconsultation", _("Teleconsultation with the hospital")
 
     class Outcome(models.TextChoices):
         AGREED = "agreed", _("Reached, agreed a control date")
@@ -578,7 +580,7 @@ class ContactAttempt(models.Model):
 
     case = models.ForeignKey(PrbCase, on_delete=models.CASCADE, related_name="contact_attempts")
     attempted_at = models.DateTimeField(_("time"))
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     outcome = models.CharField(_("outcome"), max_length=15, choices=Outcome.choices)
     agreed_date = models.DateField(_("agreed control date"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
@@ -625,3 +627,48 @@ class FacilityReadiness(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facility} · {self.program}"
+
+
+class ReadinessGapQuerySet(models.QuerySet["ReadinessGap"]):
+    def visible_to(self, user: Any) -> ReadinessGapQuerySet:
+        return _case_child_scope(self, user)
+
+
+@tracked()
+class ReadinessGap(models.Model):
+    """A resource standard (III.B.x.b) the puskesmas lacked when it accepted the case,
+    and how the patient gets it: through a network facility or from a date (BAB III.A:
+    "wajib membangun jejaring dengan fasilitas pelayanan kesehatan lainnya")."""
+
+    case = models.ForeignKey(PrbCase, on_delete=models.CASCADE, related_name="readiness_gaps")
+    letter = models.ForeignKey(
+        BackReferralLetter, on_delete=models.PROTECT, related_name="readiness_gaps"
+    )
+    code = models.CharField(max_length=30)
+    item = models.CharField(_("resource"), max_length=200)
+    clause = models.CharField(_("KMK clause"), max_length=30)
+    network_facility = models.CharField(
+        _("through the network facility"), max_length=150, blank=True
+    )
+    available_on = models.DateField(_("available at the puskesmas by"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReadinessGapQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case", "id"]
+        verbose_name = _("readiness gap plan")
+        verbose_name_plural = _("readiness gap plans")
+        constraints = [
+            models.CheckConstraint(
+                name="readiness_gap_has_a_plan",
+                condition=~Q(network_facility="") | Q(available_on__isnull=False),
+            ),
+            models.UniqueConstraint(fields=["letter", "code"], name="readiness_gap_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.item}"

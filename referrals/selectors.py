@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from accounts import policy
 from accounts.policy import Capability
 from accounts.tiles import Tile
+from eligibility.rules.facts import FACT_SPECS
+from eligibility.rules.formatting import format_number
 from facilities.models import Facility
 from lib import workdays
 from patients.models import Patient
@@ -36,6 +38,7 @@ from referrals.models import (
     HomeVisit,
     MonitoringItem,
     PrbCase,
+    ReadinessGap,
     ReReferral,
 )
 
@@ -153,6 +156,25 @@ def facility_readiness(*, facility_id: int, program: str) -> Readiness:
         note=row.note if row else "",
         clause=kmk.resources_clause(program),
     )
+
+
+def baseline_glucose(case: PrbCase) -> list[tuple[str, str]]:
+    """DM: the glucose values of the accepted letter that III.B.1.d.2 compares visits with."""
+    if case.program != "DM":
+        return []
+    shown = []
+    for name in ("hba1c_percent", "fpg_mg_dl", "ppg2h_mg_dl"):
+        value = case.baseline_facts.get(name)
+        if value is not None:
+            spec = FACT_SPECS[name]
+            shown.append((spec.short, f"{format_number(value)}{spec.unit_suffix}"))
+    return shown
+
+
+def readiness_gaps(*, case: PrbCase) -> QuerySet[ReadinessGap]:
+    """What the puskesmas lacked at the latest acceptance of the case, and the plan for it."""
+    latest = case.readiness_gaps.order_by("-recorded_at").values("letter_id")[:1]
+    return case.readiness_gaps.filter(letter_id__in=latest).order_by("id")
 
 
 def readiness_overview(*, facility_id: int) -> list[Readiness]:

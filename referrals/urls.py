@@ -19,6 +19,7 @@ urlpatterns = [
     path("kasus/<int:pk>/kartu/", views.case_card, name="case_card"),
     path("kasus/<int:pk>/rencana/", views.care_plan_edit, name="care_plan_edit"),
     path("kasus/<int:pk>/kunjungan/baru/", views.visit_create, name="visit_create"),
+    path("kasus/<int:pk>/kunjungan/periksa-resep/", views.visit_check, name="visit_check"),
     path("kasus/<int:pk>/rujuk-ulang/", views.rereferral_create, name="rereferral_create"),
     path("kasus/<int:pk>/kunjungan-rumah/", views.home_visit_create, name="home_visit_create"),
     path("kasus/<int:pk>/kontak/", views.contact_attempt_create, name="contact_attempt_create"),

@@ -1,7 +1,7 @@
 """Prescriptions: created by case management, dispensed from a PRB store."""
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,7 @@ from pharmacy.models import (
     Store,
 )
 from pharmacy.planning.fefo import fefo_order, fefo_take
+from pharmacy.rules import prescriptions as rx
 from pharmacy.services.ledger import Move, check_store, post_moves, prb_store_for
 from satusehat.outbox import satusehat_dispenses_queue
 
@@ -32,20 +33,28 @@ class PrescriptionLineInput:
     signa: str = ""
 
 
+def prescription_drug(medicine: Medicine) -> rx.Drug:
+    """A formulary row as the pure prescription rules see it."""
+    return rx.Drug(
+        key=medicine.pk,
+        name=medicine.name,
+        label=str(medicine),
+        strength=medicine.strength,
+        rule_group=medicine.rule_group,
+        max_quantity_per_month=medicine.max_quantity_per_month,
+        is_active=medicine.is_active,
+    )
+
+
+def prescription_rule_messages(problems: Iterable[rx.Problem]) -> list[str]:
+    """The rules' messages in the user's language (msgids in ``pharmacy.rules``)."""
+    return [_(problem.message) % problem.params for problem in problems]
+
+
 def prescription_line_errors(*, medicine: Medicine, quantity: int, months: int = 1) -> list[str]:
     """Why a prescribed quantity is not allowed at FKTP (Fornas PRB maximum per month)."""
-    errors = []
-    if quantity <= 0:
-        errors.append(_("The quantity must be at least 1."))
-    limit = medicine.max_quantity_per_month
-    if limit is not None and quantity > limit * months:
-        errors.append(
-            _("%(medicine)s: %(quantity)s exceeds the formulary maximum of %(limit)s per month.")
-            % {"medicine": medicine, "quantity": quantity, "limit": limit}
-        )
-    if not medicine.is_active:
-        errors.append(_("%(medicine)s is no longer in the PRB formulary.") % {"medicine": medicine})
-    return errors
+    line = rx.Line(prescription_drug(medicine), quantity)
+    return prescription_rule_messages(rx.formulary_problems(line, months=months))
 
 
 def prescription_create(

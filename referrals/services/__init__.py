@@ -23,6 +23,7 @@ from referrals.services.facility_readiness import (
 from referrals.services.letters import (
     LetterMedicineInput,
     PatientInput,
+    ReadinessGapInput,
     letter_accept,
     letter_fingerprint,
     letter_receive,
@@ -30,7 +31,6 @@ from referrals.services.letters import (
     letter_return,
 )
 from referrals.services.visits import (
-    BASAL_INSULIN_MAX_UNITS,
     VisitLineInput,
     contact_attempt_record,
     home_visit_record,
@@ -40,11 +40,11 @@ from referrals.services.visits import (
 )
 
 __all__ = [
-    "BASAL_INSULIN_MAX_UNITS",
     "IN_CARE_STATUSES",
     "LetterMedicineInput",
     "MANUAL_TRANSITIONS",
     "PatientInput",
+    "ReadinessGapInput",
     "VisitLineInput",
     "back_referral_evaluate",
     "care_plan_update",

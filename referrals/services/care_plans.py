@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from eligibility.rules.instruments import age_in_years
 from lib import workdays
+from lib.months import add_months_same_day
 from referrals import kmk
 from referrals.models import (
     CarePlan,
@@ -21,7 +23,27 @@ from referrals.models import (
 from referrals.services.engine import local_today
 
 
+def _regimen_names(case: PrbCase) -> list[str]:
+    return [entry.get("name", "") for entry in case.current_regimen]
+
+
+def _monitoring_items(plan: CarePlan, items: list[kmk.ScheduledItem]) -> list[MonitoringItem]:
+    return [
+        MonitoringItem(
+            care_plan=plan,
+            code=item.code,
+            label=item.label,
+            clause=item.clause,
+            due_on=item.due_on,
+            facts=list(item.facts),
+        )
+        for item in items
+    ]
+
+
 def care_plan_create(*, actor: Any, case: PrbCase, start: dt.date, interval: int) -> CarePlan:
+    """The care plan at acceptance; schizophrenia items follow the letter's regimen and the
+    patient's age (III.B.8.b.3)."""
     plan = CarePlan(
         case=case,
         started_on=start,
@@ -31,23 +53,41 @@ def care_plan_create(*, actor: Any, case: PrbCase, start: dt.date, interval: int
     )
     plan.full_clean()
     plan.save()
-    MonitoringItem.objects.bulk_create(
-        MonitoringItem(
-            care_plan=plan,
-            code=item.code,
-            label=item.label,
-            clause=item.clause,
-            due_on=item.due_on,
-            facts=list(item.facts),
-        )
-        for item in kmk.monitoring_schedule(case.program, start)
+    schedule = kmk.monitoring_schedule(
+        case.program,
+        start,
+        regimen=_regimen_names(case),
+        age=age_in_years(case.patient.birth_date, start),
     )
+    MonitoringItem.objects.bulk_create(_monitoring_items(plan, schedule))
     clause = kmk.self_management_clause(case.program)
     SelfManagementItem.objects.bulk_create(
         SelfManagementItem(care_plan=plan, code=code, text=text, clause=f"{clause}.{index}")
         for index, (code, text) in enumerate(kmk.SELF_MANAGEMENT[case.program], start=1)
     )
     return plan
+
+
+def care_plan_follow_regimen(*, case: PrbCase, on: dt.date) -> list[MonitoringItem]:
+    """A regimen changed at a visit: add the regimen's monitoring items the current plan
+    lacks (a blood count when clozapine starts, an ECG for a QT-prolonging antipsychotic),
+    scheduled from the visit."""
+    plan = case.care_plans.order_by("-started_on", "-id").first()
+    if plan is None or case.program != "SCHIZOPHRENIA":
+        return []
+    needed = kmk.schizophrenia_items(
+        _regimen_names(case), age_in_years(case.patient.birth_date, on)
+    )
+    planned = set(plan.monitoring.filter(due_on__gte=on).values_list("code", flat=True))
+    missing = [item for item in needed if item.code not in planned]
+    items = [
+        kmk.ScheduledItem(
+            item.code, item.label, item.clause, add_months_same_day(on, month), item.facts
+        )
+        for item in missing
+        for month in item.months
+    ]
+    return MonitoringItem.objects.bulk_create(_monitoring_items(plan, items))
 
 
 def care_plan_update(

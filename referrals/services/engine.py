@@ -11,7 +11,6 @@ from django.utils import timezone
 from eligibility.rules import RequestError, evaluate
 from lib.months import add_months_same_day
 from pharmacy import selectors as pharmacy_selectors
-from pharmacy.models import Medicine
 from referrals.models import (
     PrbCase,
 )
@@ -88,15 +87,6 @@ def re_referral_evaluate(
             "baseline": case.baseline_facts,
             "visits": visits,
         }
-    )
-
-
-def anti_seizure_ids(case: PrbCase) -> set[int]:
-    ids = [entry["medicine"] for entry in case.current_regimen]
-    return set(
-        Medicine.objects.filter(pk__in=ids, rule_group=Medicine.RuleGroup.ANTI_SEIZURE).values_list(
-            "pk", flat=True
-        )
     )
 
 

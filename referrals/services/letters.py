@@ -31,13 +31,23 @@ from referrals.models import (
     BackReferralLetter,
     LetterMedicine,
     PrbCase,
+    ReadinessGap,
     ReReferral,
 )
+from referrals.selectors import facility_readiness
 from referrals.services.care_plans import care_plan_create
 from referrals.services.engine import back_referral_evaluate, local_today
 from satusehat.outbox import satusehat_episode_queue
 
 # ---------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class ReadinessGapInput:
+    """How a resource the puskesmas lacks is provided: a network facility or a date."""
+
+    network_facility: str = ""
+    available_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -325,6 +335,44 @@ def _regimen_from_letter(letter: BackReferralLetter) -> list[dict[str, Any]]:
     ]
 
 
+def _readiness_gaps(
+    *, letter: BackReferralLetter, plan: Mapping[str, ReadinessGapInput], on: dt.date
+) -> list[ReadinessGap]:
+    """The unsaved gap rows for the missing readiness items; errors per item field."""
+    readiness = facility_readiness(facility_id=letter.facility_id, program=letter.program)
+    errors: dict[str, list[str]] = {}
+    gaps = []
+    for code, text, available in readiness.items:
+        if available:
+            continue
+        entry = plan.get(code) or ReadinessGapInput()
+        network = entry.network_facility.strip()
+        if not network and entry.available_on is None:
+            errors[f"gap_{code}_network"] = [
+                _(
+                    "The puskesmas lacks “%(item)s” (KMK %(clause)s): name the network facility "
+                    "that provides it or the date it will be available (BAB III.A)."
+                )
+                % {"item": text, "clause": readiness.clause}
+            ]
+            continue
+        if entry.available_on is not None and entry.available_on < on:
+            errors[f"gap_{code}_date"] = [_("The date cannot be before the acceptance.")]
+            continue
+        gaps.append(
+            ReadinessGap(
+                code=code,
+                item=text,
+                clause=readiness.clause,
+                network_facility=network,
+                available_on=entry.available_on,
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+    return gaps
+
+
 def letter_accept(
     *,
     actor: Any,
@@ -332,6 +380,7 @@ def letter_accept(
     override_reason: str = "",
     control_interval_days: int = kmk.CONTROL_INTERVAL_DAYS,
     on: dt.date | None = None,
+    readiness_plan: Mapping[str, ReadinessGapInput] | None = None,
 ) -> PrbCase:
     """Enrol the patient: a PRB case, its care plan and the first control date.
 
@@ -339,6 +388,11 @@ def letter_accept(
     doctor's override reason, kept on the letter and the case. A letter for a
     patient re-referred in the same programme resumes that case with the new
     letter's facts as baseline (status "kembali dari RS").
+
+    BAB III.A: the puskesmas must have the programme's resources (III.B.x.b) or
+    provide them through its network. Every item its readiness checklist lacks
+    (all of them when no checklist was recorded) needs a plan in
+    ``readiness_plan`` (item code → network facility or date), kept with the case.
     """
     on = on or local_today()
     if letter.status != BackReferralLetter.Status.RECEIVED:
@@ -363,6 +417,7 @@ def letter_accept(
                 ]
             }
         )
+    gaps = _readiness_gaps(letter=letter, plan=readiness_plan or {}, on=on)
     with transaction.atomic():
         open_case = (
             PrbCase.objects.select_for_update()
@@ -393,6 +448,12 @@ def letter_accept(
                 returned_on=on, return_letter=letter
             )
         care_plan_create(actor=actor, case=case, start=on, interval=control_interval_days)
+        for gap in gaps:
+            gap.case = case
+            gap.letter = letter
+            gap.recorded_by = actor
+            gap.full_clean()
+        ReadinessGap.objects.bulk_create(gaps)
         letter.status = BackReferralLetter.Status.ACCEPTED
         letter.override_reason = override_reason
         letter.case = case

@@ -15,26 +15,29 @@ from django.utils.translation import gettext as _
 from facilities.models import Facility
 from lib import workdays
 from pharmacy.models import Medicine
-from pharmacy.services.prescriptions import PrescriptionLineInput, prescription_create
+from pharmacy.rules import prescriptions as rx
+from pharmacy.services.prescriptions import (
+    PrescriptionLineInput,
+    prescription_create,
+    prescription_drug,
+    prescription_rule_messages,
+)
 from referrals import kmk
 from referrals.models import (
+    BackReferralLetter,
     ContactAttempt,
     ControlVisit,
     HomeVisit,
     PrbCase,
     ReReferral,
 )
-from referrals.services.care_plans import monitoring_mark_done
+from referrals.services.care_plans import care_plan_follow_regimen, monitoring_mark_done
 from referrals.services.engine import (
-    anti_seizure_ids,
     case_medicines_unavailable,
     local_today,
     re_referral_evaluate,
 )
 from satusehat.outbox import satusehat_episode_queue, satusehat_outbox_queue
-
-# KMK II.B.1.a and III.B.1.d.3: basal insulin at primary care stays at or below 20 units a day.
-BASAL_INSULIN_MAX_UNITS = 20
 
 
 @dataclass(frozen=True)
@@ -42,14 +45,41 @@ class VisitLineInput:
     medicine: Medicine
     quantity: int
     signa: str
-    daily_dose: float | None = None  # units/day, required for basal insulin
+    daily_dose: float | None = None  # IU/day for basal insulin, mg/day for a corticosteroid
 
 
 # ---------------------------------------------------------------- control visits
 
 
-def _signa_key(signa: str) -> str:
-    return "".join(signa.lower().split())
+def prescription_case_context(
+    *, case: PrbCase, supply_days: int, dpjp_approval: str = "", facts: dict[str, Any] | None = None
+) -> rx.CaseContext:
+    """What the prescription rules need to know about the case (pure data)."""
+    ids = [entry["medicine"] for entry in case.current_regimen]
+    groups = dict(Medicine.objects.filter(pk__in=ids).values_list("pk", "rule_group"))
+    letter = (
+        case.letters.filter(status=BackReferralLetter.Status.ACCEPTED)
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+    return rx.CaseContext(
+        program=case.program,
+        regimen=tuple(
+            rx.RegimenEntry(
+                entry["medicine"],
+                entry["name"],
+                entry.get("signa", ""),
+                groups.get(entry["medicine"], ""),
+            )
+            for entry in case.current_regimen
+        ),
+        letter_medicines=(
+            tuple(letter.medicines.values_list("medicine__name", flat=True)) if letter else ()
+        ),
+        supply_days=supply_days,
+        dpjp_approval=dpjp_approval,
+        basal_insulin_units_per_day=(facts or {}).get("basal_insulin_units_per_day"),
+    )
 
 
 def prescription_rules_check(
@@ -58,78 +88,24 @@ def prescription_rules_check(
     lines: Sequence[VisitLineInput],
     facts: dict[str, Any],
     dpjp_approval: str = "",
+    supply_days: int = kmk.CONTROL_INTERVAL_DAYS,
 ) -> tuple[list[str], list[str]]:
     """The KMK's limits on a month's prescription at FKTP: (errors, warnings).
 
-    - Anti-seizure medicines: no change of dose or form at FKTP without the
-      hospital doctor (III.B.6.a.3.a); a change is a different medicine row
-      (strength/form), a different signa, a new one or one left out.
-    - Basal insulin: at most 20 units a day at primary care (II.B.1.a, III.B.1.d.3).
+    The rules themselves are ``pharmacy.rules.prescriptions`` (the visit form's
+    live check calls this same function).
     """
-    errors: list[str] = []
-    warnings: list[str] = []
-    anti_seizure = anti_seizure_ids(case)
-    current = {
-        entry["medicine"]: _signa_key(entry.get("signa", ""))
-        for entry in case.current_regimen
-        if entry["medicine"] in anti_seizure
-    }
-    prescribed = {
-        line.medicine.pk: _signa_key(line.signa)
-        for line in lines
-        if line.medicine.rule_group == Medicine.RuleGroup.ANTI_SEIZURE
-    }
-    if lines and current != prescribed:
-        names = {entry["medicine"]: entry["name"] for entry in case.current_regimen}
-        names.update({line.medicine.pk: str(line.medicine) for line in lines})
-        changed = sorted(
-            names[pk]
-            for pk in set(current) | set(prescribed)
-            if current.get(pk) != prescribed.get(pk)
-        )
-        if dpjp_approval.strip():
-            warnings.append(
-                _("Anti-seizure medicine changed with the DPJP's agreement: %(who)s.")
-                % {"who": dpjp_approval.strip()}
-            )
-        else:
-            errors.append(
-                _(
-                    "Anti-seizure medicine %(medicines)s: the dose or form may not be changed "
-                    "at the puskesmas without the hospital doctor (DPJP) (KMK III.B.6.a.3.a). "
-                    "Prescribe the current regimen or re-refer (III.B.6.d.3)."
-                )
-                % {"medicines": ", ".join(changed)}
-            )
-    for line in lines:
-        if line.medicine.rule_group != Medicine.RuleGroup.BASAL_INSULIN:
-            continue
-        dose = line.daily_dose
-        if dose is None:
-            dose = facts.get("basal_insulin_units_per_day")
-        if dose is None:
-            errors.append(
-                _("%(medicine)s: enter the daily dose in units (KMK II.B.1.a).")
-                % {"medicine": line.medicine}
-            )
-        elif dose > BASAL_INSULIN_MAX_UNITS:
-            errors.append(
-                _(
-                    "%(medicine)s: %(dose)s units/day is above the 20 units/day allowed at "
-                    "primary care (KMK II.B.1.a, III.B.1.d.3); re-refer the patient to the "
-                    "hospital."
-                )
-                % {"medicine": line.medicine, "dose": f"{dose:g}"}
-            )
-        elif dose == BASAL_INSULIN_MAX_UNITS:
-            warnings.append(
-                _(
-                    "%(medicine)s: 20 units/day is the most primary care may give (KMK "
-                    "III.B.1.d.3); any increase means re-referral."
-                )
-                % {"medicine": line.medicine}
-            )
-    return errors, warnings
+    context = prescription_case_context(
+        case=case, supply_days=supply_days, dpjp_approval=dpjp_approval, facts=facts
+    )
+    check = rx.visit_problems(
+        context,
+        [
+            rx.Line(prescription_drug(line.medicine), line.quantity, line.signa, line.daily_dose)
+            for line in lines
+        ],
+    )
+    return prescription_rule_messages(check.errors), prescription_rule_messages(check.warnings)
 
 
 def visit_record(
@@ -178,7 +154,11 @@ def visit_record(
     if "medicines_unavailable" not in facts and case_medicines_unavailable(case):
         facts["medicines_unavailable"] = True
     rule_errors, warnings = prescription_rules_check(
-        case=case, lines=lines, facts=facts, dpjp_approval=dpjp_approval
+        case=case,
+        lines=lines,
+        facts=facts,
+        dpjp_approval=dpjp_approval,
+        supply_days=(next_control_date - visit_date).days,
     )
     if rule_errors:
         errors["lines"] = rule_errors
@@ -249,6 +229,8 @@ def visit_record(
             ]
             update.append("current_regimen")
         case.save(update_fields=update)
+        if lines:
+            care_plan_follow_regimen(case=case, on=visit_date)
         monitoring_mark_done(case, visit)
         satusehat_outbox_queue(
             kind="visit",

@@ -30,6 +30,7 @@ from referrals.views.visits import (
     contact_attempt_create,
     home_visit_create,
     rereferral_create,
+    visit_check,
     visit_create,
     visit_detail,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "rereferral_create",
     "rereferral_letter",
     "self_management_tick",
+    "visit_check",
     "visit_create",
     "visit_detail",
     "worklist",

@@ -79,6 +79,7 @@ def _case_context(request: HttpRequest, case: PrbCase) -> dict[str, Any]:
         "readiness": selectors.facility_readiness(
             facility_id=case.facility_id, program=case.program
         ),
+        "readiness_gaps": selectors.readiness_gaps(case=case),
         "today": engine.local_today(),
     }
 

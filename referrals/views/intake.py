@@ -206,9 +206,8 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     patient_record_access(user=request.user, patient=letter.patient, path=request.path)
     context = letter_context(request, letter)
     context["accept_form"] = forms.AcceptForm(
-        initial={
-            "control_interval_days": kmk.CONTROL_INTERVAL_DAYS,
-        }
+        initial={"control_interval_days": kmk.CONTROL_INTERVAL_DAYS},
+        readiness=context["readiness"],
     )
     context["return_form"] = forms.ReturnForm()
     return render(request, "referrals/letter_detail.html", context)
@@ -219,7 +218,8 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def letter_accept(request: HttpRequest, pk: int) -> HttpResponse:
     letter = selectors.letter_for_user(request.user, pk)
     require_role(request, Capability.DECIDE_LETTER)
-    form = forms.AcceptForm(request.POST)
+    context = letter_context(request, letter)
+    form = forms.AcceptForm(request.POST, readiness=context["readiness"])
     if form.is_valid():
         try:
             case = letters.letter_accept(
@@ -227,13 +227,13 @@ def letter_accept(request: HttpRequest, pk: int) -> HttpResponse:
                 letter=letter,
                 override_reason=form.cleaned_data["override_reason"],
                 control_interval_days=form.cleaned_data["control_interval_days"],
+                readiness_plan=form.readiness_plan(),
             )
         except ValidationError as exc:
             forms.put_errors(form, exc)
         else:
             messages.success(request, _("The patient is enrolled in PRB."))
             return redirect("referrals:case_detail", pk=case.pk)
-    context = letter_context(request, letter)
     context.update(accept_form=form, return_form=forms.ReturnForm())
     return render(request, "referrals/letter_detail.html", context, status=400)
 
@@ -255,7 +255,7 @@ def letter_return(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The referral was returned to the hospital."))
             return redirect("referrals:letter_detail", pk=letter.pk)
     context = letter_context(request, letter)
-    context.update(accept_form=forms.AcceptForm(), return_form=form)
+    context.update(accept_form=forms.AcceptForm(readiness=context["readiness"]), return_form=form)
     return render(request, "referrals/letter_detail.html", context, status=400)
 
 

@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.policy import Capability
 from patients.services import patient_record_access
-from referrals import forms, selectors
+from referrals import forms, kmk, selectors
 from referrals.models import (
     PrbCase,
 )
@@ -31,6 +31,52 @@ def _initial_lines(case: PrbCase) -> list[dict[str, Any]]:
     ]
 
 
+def _prescription_check(case: PrbCase, form: Any, formset: Any) -> dict[str, Any]:
+    """The prescription rules on what is valid so far (the same function the service runs)."""
+    form.is_valid()
+    formset.is_valid()
+    data = form.cleaned_data
+    interval = kmk.CONTROL_INTERVAL_DAYS
+    plan = selectors.current_care_plan(case)
+    if plan is not None:
+        interval = plan.control_interval_days
+    supply_days = interval
+    if data.get("visit_date") and data.get("next_control_date"):
+        supply_days = max((data["next_control_date"] - data["visit_date"]).days, 1)
+    lines = forms.visit_line_inputs(formset)
+    errors, warnings = visits.prescription_rules_check(
+        case=case,
+        lines=lines,
+        facts=form.fact_values(),
+        dpjp_approval=data.get("dpjp_approval") or "",
+        supply_days=supply_days,
+    )
+    return {"rx_checked": bool(lines), "rx_errors": errors, "rx_warnings": warnings}
+
+
+def _visit_page(case: PrbCase, form: Any, formset: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "case": case,
+        "form": form,
+        "formset": formset,
+        "baseline_glucose": selectors.baseline_glucose(case),
+        **extra,
+    }
+
+
+@login_required
+@require_POST
+def visit_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """The visit form's live prescription check (htmx): the KMK rules as the doctor types."""
+    case = selectors.case_for_user(request.user, pk)
+    require_role(request, Capability.RECORD_VISIT)
+    form = forms.VisitForm(request.POST, case=case)
+    formset = forms.VisitLineFormSet(request.POST, prefix="rx")
+    return render(
+        request, "referrals/visit_form.html#rx_check", _prescription_check(case, form, formset)
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
@@ -40,11 +86,14 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
         form = forms.VisitForm(case=case, initial={"visit_date": engine.local_today()})
         initial_lines = _initial_lines(case)
         formset = forms.VisitLineFormSet(prefix="rx", initial=initial_lines)
-        return render(
-            request, "referrals/visit_form.html", {"case": case, "form": form, "formset": formset}
-        )
+        return render(request, "referrals/visit_form.html", _visit_page(case, form, formset))
     form = forms.VisitForm(request.POST, case=case)
     formset = forms.VisitLineFormSet(request.POST, prefix="rx")
+    if request.POST.get("action") == "check":  # the no-JS "check the prescription" button
+        check = _prescription_check(case, form, formset)
+        return render(
+            request, "referrals/visit_form.html", _visit_page(case, form, formset, **check)
+        )
     if form.is_valid() and formset.is_valid():
         data = form.cleaned_data
         try:
@@ -63,15 +112,17 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
                 dpjp_approval=data.get("dpjp_approval", ""),
             )
         except ValidationError as exc:
-            forms.put_errors(form, exc)
+            # The prescription's errors are shown by the check beside the lines, below.
+            if not hasattr(exc, "error_dict"):
+                forms.put_errors(form, exc)
+            elif others := {k: v for k, v in exc.message_dict.items() if k != "lines"}:
+                forms.put_errors(form, ValidationError(others))
         else:
             messages.success(request, _("Control visit saved."))
             return redirect("referrals:visit_detail", pk=visit.pk)
+    check = _prescription_check(case, form, formset)
     return render(
-        request,
-        "referrals/visit_form.html",
-        {"case": case, "form": form, "formset": formset},
-        status=400,
+        request, "referrals/visit_form.html", _visit_page(case, form, formset, **check), status=400
     )
 
 

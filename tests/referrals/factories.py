@@ -4,7 +4,7 @@ import factory
 
 from facilities.models import Facility
 from pharmacy.models import Medicine
-from referrals import services
+from referrals import kmk, services
 from tests.facilities.factories import FacilityFactory
 
 
@@ -80,6 +80,18 @@ def receive_letter(world, *, srb="SRB-0001", patient=None, facts=None, program="
     )
 
 
+def make_ready(facility, program, actor):
+    """The puskesmas has every resource of the programme (III.B.x.b), so acceptance asks
+    for no readiness plan."""
+    services.readiness_update(
+        actor=actor,
+        facility=facility,
+        program=program,
+        available=[code for code, _text in kmk.RESOURCES[program]],
+    )
+
+
 def enrol(world, **kwargs):
     letter = receive_letter(world, **kwargs)
+    make_ready(letter.facility, letter.program, world.dokter1)
     return services.letter_accept(actor=world.dokter1, letter=letter, on=dt.date(2026, 10, 5))

@@ -12,6 +12,7 @@ from tests.referrals.factories import (
     FormularyMedicineFactory,
     HospitalFactory,
     enrol,
+    make_ready,
     receive_letter,
 )
 
@@ -74,6 +75,7 @@ def test_a_duplicate_srb_number_is_refused(world) -> None:
 def test_accepting_an_incomplete_letter_needs_an_override_reason(world) -> None:
     letter = receive_letter(world, facts={"hba1c_percent": 6.5})
     assert letter.outcome == "incomplete"
+    make_ready(letter.facility, letter.program, world.dokter1)
     with pytest.raises(ValidationError) as exc:
         services.letter_accept(actor=world.dokter1, letter=letter)
     assert "override_reason" in exc.value.message_dict
@@ -103,6 +105,7 @@ def test_schizophrenia_plan_follows_the_kmk_schedule(world) -> None:
     letter = receive_letter(
         world, facts=facts, program="SCHIZOPHRENIA", icd10="F20.0", medicines=[]
     )
+    make_ready(letter.facility, letter.program, world.dokter1)
     case = services.letter_accept(
         actor=world.dokter1,
         letter=letter,
@@ -248,6 +251,7 @@ def test_anti_seizure_change_needs_the_dpjp(world) -> None:
         },
         medicines=[services.LetterMedicineInput(medicine=old, signa="2x1", quantity_per_month=60)],
     )
+    make_ready(letter.facility, letter.program, world.dokter1)
     case = services.letter_accept(actor=world.dokter1, letter=letter, on=dt.date(2026, 10, 5))
     same = [services.VisitLineInput(medicine=old, quantity=60, signa="2 x 1")]
     changed = [services.VisitLineInput(medicine=new, quantity=60, signa="2x1")]
@@ -361,6 +365,7 @@ def test_status_changes_follow_the_allowed_transitions(world) -> None:
 
 def test_medicines_unavailable_hook_reads_the_latest_visit(world) -> None:
     letter = receive_letter(world, program="COPD", icd10="J44.9", facts={"mmrc": 1}, medicines=[])
+    make_ready(letter.facility, letter.program, world.dokter1)
     case = services.letter_accept(
         actor=world.dokter1, letter=letter, override_reason="uji", on=dt.date(2026, 10, 5)
     )

@@ -13,6 +13,7 @@ from tests.referrals.factories import (
     FormularyMedicineFactory,
     HospitalFactory,
     enrol,
+    make_ready,
     receive_letter,
 )
 
@@ -117,6 +118,7 @@ def test_saving_the_letter_and_accepting_it(world, login, hospital) -> None:
         "referrals:letter_detail", args=[letter.pk]
     )
     assert letter.icd10 == "E11.9" and letter.outcome == "eligible"
+    make_ready(letter.facility, letter.program, world.dokter1)
     detail = client.get(response.url).content.decode()
     assert "Terima" in detail
     response = client.post(
@@ -186,6 +188,7 @@ def test_a_duplicate_srb_gets_a_clear_message(world, login, hospital) -> None:
 
 def test_accepting_an_incomplete_letter_without_reason_is_refused(world, login) -> None:
     letter = receive_letter(world, facts={"hba1c_percent": 6.5})
+    make_ready(letter.facility, letter.program, world.dokter1)
     client = login(world.dokter1)
     response = client.post(
         reverse("referrals:letter_accept", args=[letter.pk]), {"control_interval_days": "30"}
@@ -452,6 +455,7 @@ OUT_OF_SCOPE = [
     ("get", "referrals:case_card", lambda o: [o["case"].pk]),
     ("get", "referrals:visit_create", lambda o: [o["case"].pk]),
     ("post", "referrals:visit_create", lambda o: [o["case"].pk]),
+    ("post", "referrals:visit_check", lambda o: [o["case"].pk]),
     ("get", "referrals:visit_detail", lambda o: [o["visit"].pk]),
     ("get", "referrals:rereferral_create", lambda o: [o["case"].pk]),
     ("post", "referrals:rereferral_create", lambda o: [o["case"].pk]),

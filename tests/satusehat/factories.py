@@ -13,7 +13,7 @@ from pharmacy.models import Medicine, StockCardLine, Store
 from referrals import services
 from referrals.models import ControlVisit, PrbCase, ReReferral
 from tests.patients.factories import PatientFactory
-from tests.referrals.factories import ALL_ATTESTED, HospitalFactory
+from tests.referrals.factories import ALL_ATTESTED, HospitalFactory, make_ready
 
 # Measurements of a controlled patient; a visit records those its programme takes.
 MEASURED = {
@@ -87,6 +87,7 @@ def enrolled_case(
             )
         ],
     )
+    make_ready(letter.facility, program, world.dokter1)
     return services.letter_accept(
         actor=world.dokter1, letter=letter, on=dt.date(2026, 9, 5), override_reason="Uji."
     )

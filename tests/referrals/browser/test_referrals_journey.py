@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from referrals.models import PrbCase, ReReferral
 from tests.accounts.factories import PASSWORD
-from tests.referrals.factories import FormularyMedicineFactory, HospitalFactory
+from tests.referrals.factories import FormularyMedicineFactory, HospitalFactory, make_ready
 from tests.support.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,6 +35,7 @@ def test_dokter1_runs_a_dm_patient_from_letter_to_re_referral(world, page) -> No
     HospitalFactory(regency=world.regency_a, name="RSUD Binjai")
     metformin = FormularyMedicineFactory()
     patient = world.patient1
+    make_ready(world.pkm1, "DM", world.dokter1)
     log_in(page, "dokter1", PASSWORD)
     page.wait_for_url("**/")
     page.goto("/rujukan/baru/")
