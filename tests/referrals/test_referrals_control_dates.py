@@ -5,13 +5,14 @@ import datetime as dt
 import pytest
 
 from referrals import services
-from tests.referrals.factories import enrol, receive_letter
+from tests.referrals.factories import enrol, make_ready, receive_letter
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 def test_enrolment_brings_a_saturday_control_forward_to_friday(world) -> None:
     letter = receive_letter(world)
+    make_ready(letter.facility, letter.program, world.dokter1)
     # Thursday 8 October + 30 days = Saturday 7 November.
     case = services.letter_accept(actor=world.dokter1, letter=letter, on=dt.date(2026, 10, 8))
     assert case.next_control_date == dt.date(2026, 11, 6)
