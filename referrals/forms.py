@@ -228,10 +228,7 @@ def letter_medicine_inputs(formset: forms.BaseFormSet) -> list[LetterMedicineInp
             strength=form.cleaned_data.get("strength") or "",
         )
         for form in formset.forms
-        # The live check reads a half-filled formset: lines without a quantity wait.
-        if getattr(form, "cleaned_data", None)
-        and form.cleaned_data.get("medicine")
-        and form.cleaned_data.get("quantity")
+        if getattr(form, "cleaned_data", None) and form.cleaned_data.get("medicine")
     ]
 
 

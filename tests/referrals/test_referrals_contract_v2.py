@@ -51,6 +51,7 @@ def test_a_saved_letter_keeps_the_statement_and_is_not_eligible(world, login, ho
     }
     login(world.dokter1).post(reverse("referrals:letter_create"), data)
     letter = BackReferralLetter.objects.get()
+    assert letter.medicines.count() == 1  # the medicine line is kept with the letter
     assert letter.general["d"] is False
     assert letter.outcome == BackReferralLetter.Outcome.NOT_ELIGIBLE
     (keempat_d,) = [c for c in letter.evaluation["criteria"] if c["id"] == "KEEMPAT.d"]

@@ -12,7 +12,7 @@ from referrals.models import PrbCase
 from tests.accounts.factories import PASSWORD
 from tests.facilities.factories import FacilityFactory
 from tests.referrals.browser.test_referrals_journey import CHOICES, FACTS
-from tests.referrals.factories import FormularyMedicineFactory
+from tests.referrals.factories import FormularyMedicineFactory, make_ready
 from tests.support.bpjs_fake import BpjsFake, srb_example
 from tests.support.browser import log_in
 
@@ -27,6 +27,7 @@ def test_the_doctor_fills_the_letter_from_an_srb_number_and_accepts_it(
 ) -> None:  # type: ignore[no-untyped-def]
     world.pkm1.bpjs_code = "0114U001"
     world.pkm1.save()
+    make_ready(world.pkm1, "DM", world.dokter1)  # accepting asks no readiness plan (BAB III.A)
     hospital = FacilityFactory(
         regency=world.regency_a,
         kind=Facility.Kind.RUMAH_SAKIT,
