@@ -105,3 +105,27 @@ class Facility(models.Model):
     def home_puskesmas_id(self) -> int:
         """The facility whose patients this facility's staff work with."""
         return self.parent_id if self.kind == self.Kind.PUSTU and self.parent_id else self.pk
+
+
+class FacilitySequence(models.Model):
+    """The last number handed out of one per-facility document series (re-referral letters
+    per year, destruction reports per month...): taken under this row's lock, never as
+    ``count() + 1``, so two documents of one facility can never get the same number."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=30)
+    # The numbering period the series restarts with: "2026" or "2026-03".
+    period = models.CharField(_("period"), max_length=7)
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("facility number sequence")
+        verbose_name_plural = _("facility number sequences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "kind", "period"], name="facility_sequence_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.period}: {self.last}"

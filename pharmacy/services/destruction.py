@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from facilities.services import facility_sequence_next
 from pharmacy.models import (
     Destruction,
     DestructionLine,
@@ -65,15 +66,18 @@ def destruction_create(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        # Serialise numbering per facility: the month's next number is read and used under
-        # the facility's row lock; the unique constraint backs it up.
-        type(facility).objects.select_for_update().filter(pk=facility.pk).first()
-        sequence = (
-            Destruction.objects.filter(
-                facility=facility, year=destroyed_on.year, month=destroyed_on.month
-            ).aggregate(n=Max("sequence"))["n"]
-            or 0
-        ) + 1
+        # Numbered per facility per month by the one allocator; the unique constraint backs it.
+        sequence = facility_sequence_next(
+            facility_id=facility.pk,
+            kind="destruction",
+            period=f"{destroyed_on:%Y-%m}",
+            floor=lambda: (
+                Destruction.objects.filter(
+                    facility=facility, year=destroyed_on.year, month=destroyed_on.month
+                ).aggregate(n=Max("sequence"))["n"]
+                or 0
+            ),
+        )
         destruction = Destruction(
             facility=facility,
             number=f"BAP/{facility.kemenkes_code}/{destroyed_on:%Y}/{destroyed_on:%m}/{sequence}",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from facilities.models import Facility
+from facilities.services import facility_sequence_next
 from lib import workdays
 from pharmacy.models import Medicine
 from pharmacy.rules import prescriptions as rx
@@ -289,16 +290,20 @@ def rereferral_create(
     source_visit = visit or case.visits.order_by("-visit_date", "-id").first()
     with transaction.atomic():
         case = PrbCase.objects.select_for_update().get(pk=case.pk)
-        year_count = ReReferral.objects.filter(
-            case__facility=case.facility, referred_on__year=referred_on.year
-        ).count()
+        # Rujuk ulang letters are numbered per facility per year by the one allocator.
+        sequence = facility_sequence_next(
+            facility_id=case.facility_id,
+            kind="rereferral",
+            period=f"{referred_on.year}",
+            floor=lambda: ReReferral.objects.filter(
+                case__facility_id=case.facility_id, referred_on__year=referred_on.year
+            ).count(),
+        )
         referral = ReReferral(
             case=case,
             hospital=hospital,
             referred_on=referred_on,
-            letter_number=(
-                f"RU/{case.facility.kemenkes_code}/{referred_on.year}/{year_count + 1:04d}"
-            ),
+            letter_number=(f"RU/{case.facility.kemenkes_code}/{referred_on.year}/{sequence:04d}"),
             clause_ids=list(clause_ids),
             doctor_reason=doctor_reason.strip(),
             visit=source_visit,
