@@ -42,6 +42,30 @@ def metformin():  # type: ignore[no-untyped-def]
     return MedicineFactory(name="Metformin Uji", strength="500 mg", max_quantity_per_month=90)
 
 
+def use_in_october(world, store, medicine, used):  # type: ignore[no-untyped-def]
+    """October 2026 at puskesmas 1: 100 received on the 1st, ``used`` dispensed on the 3rd."""
+    receive(store, medicine, 100, user=world.farmasi1, on=dt.date(2026, 10, 1))
+    on = dt.date(2026, 10, 3)
+    prescription = prescribe(world, world.patient1, medicine, used, on=on)
+    services.stock_dispense(actor=world.farmasi1, prescription=prescription, dispensed_on=on)
+
+
+@pytest.fixture
+def october(world, store1, metformin) -> None:  # type: ignore[no-untyped-def]
+    use_in_october(world, store1, metformin, 40)
+
+
+# ABC by investment over October, with the usual 70/20/10 cut.
+ABC_OCTOBER = {
+    "start": "2026-10-01",
+    "end": "2026-10-31",
+    "basis": "investment",
+    "cut_a": 70,
+    "cut_b": 20,
+    "cut_c": 10,
+}
+
+
 def receive(store, medicine, quantity, *, user, on=TODAY, batch=None, expiry=dt.date(2028, 1, 31)):  # type: ignore[no-untyped-def]
     lot = LotFactory.build(medicine=medicine)
     return services.stock_receive(
@@ -62,10 +86,34 @@ def receive(store, medicine, quantity, *, user, on=TODAY, batch=None, expiry=dt.
     )[0]
 
 
+def receive_expired(store, medicine, quantity, *, user, batch=None, expiry=dt.date(2026, 9, 30)):  # type: ignore[no-untyped-def]
+    """A lot received in January that has expired by ``TODAY`` (for quarantine and destruction)."""
+    return receive(
+        store, medicine, quantity, user=user, on=dt.date(2026, 1, 5), batch=batch, expiry=expiry
+    )
+
+
 def prescribe(world, patient, medicine, quantity, *, on=TODAY):  # type: ignore[no-untyped-def]
     return services.prescription_create(
         actor=world.dokter1 if patient == world.patient1 else world.dokter2,
         patient=patient,
         prescribed_on=on,
         lines=[services.PrescriptionLineInput(medicine=medicine, quantity=quantity, signa="3x1")],
+    )
+
+
+def destroy(  # type: ignore[no-untyped-def]
+    world, store, lot, quantity, *, reason="expired", witnesses="Kepala Puskesmas\nPetugas Dinkes"
+):
+    """Destroy ``quantity`` of ``lot`` from ``store`` at puskesmas 1 today, with a BAP."""
+    return services.destruction_create(
+        actor=world.farmasi1,
+        facility=world.pkm1,
+        destroyed_on=TODAY,
+        method="incineration",
+        place="Halaman puskesmas",
+        witnesses=witnesses,
+        lines=[
+            services.DestructionLineInput(store=store, lot=lot, quantity=quantity, reason=reason)
+        ],
     )

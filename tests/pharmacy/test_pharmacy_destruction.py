@@ -1,13 +1,12 @@
 """Destruction (KMK III.C.7): the form, the four reasons, the printed Berita Acara."""
 
-import datetime as dt
 import re
 
 import pytest
 from django.urls import reverse
 
 from pharmacy.models import Destruction
-from tests.pharmacy.conftest import TODAY, receive
+from tests.pharmacy.conftest import TODAY, receive_expired
 
 pytestmark = pytest.mark.django_db
 
@@ -22,15 +21,7 @@ REASONS_ID = {
 def _expired_balances(world, store, medicine, count):  # type: ignore[no-untyped-def]
     balances = []
     for n in range(count):
-        lot = receive(
-            store,
-            medicine,
-            10,
-            user=world.farmasi1,
-            on=dt.date(2026, 1, 5),
-            batch=f"BAP-{n}",
-            expiry=dt.date(2026, 9, 30),
-        ).lot
+        lot = receive_expired(store, medicine, 10, user=world.farmasi1, batch=f"BAP-{n}").lot
         balances.append(lot.balances.get(store=store))
     return balances
 

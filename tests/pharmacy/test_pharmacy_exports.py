@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from pharmacy import services
 from tests.patients.factories import PatientFactory
-from tests.pharmacy.conftest import prescribe, receive
+from tests.pharmacy.conftest import ABC_OCTOBER, prescribe, receive
 from tests.support.exports import HOSTILE, assert_inert, flat
 
 pytestmark = pytest.mark.django_db
@@ -50,14 +50,6 @@ def test_every_pharmacy_export_is_inert(world, login, store1, metformin, fmt) ->
     )
     abc = client.get(
         reverse("pharmacy:abc_ven", args=[store1.pk]),
-        {
-            "start": "2026-10-01",
-            "end": "2026-10-31",
-            "basis": "investment",
-            "cut_a": 70,
-            "cut_b": 20,
-            "cut_c": 10,
-            "format": fmt,
-        },
+        {**ABC_OCTOBER, "format": fmt},
     )
     assert any(str(v).startswith("'=cmd") for v in flat(assert_inert(abc)))

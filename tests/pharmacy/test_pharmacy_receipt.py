@@ -99,22 +99,9 @@ def test_add_a_row_without_javascript_keeps_what_was_typed(world, login, store1,
 def test_the_stock_view_highlights_lots_expiring_within_90_days(
     world, login, store1, metformin
 ) -> None:
-    receive(
-        store1,
-        metformin,
-        10,
-        user=world.farmasi1,
-        batch="SOON",
-        expiry=TODAY + dt.timedelta(days=60),
-    )
-    receive(
-        store1,
-        metformin,
-        10,
-        user=world.farmasi1,
-        batch="LATER",
-        expiry=TODAY + dt.timedelta(days=400),
-    )
+    for batch, days_left in [("SOON", 60), ("LATER", 400)]:
+        expiry = TODAY + dt.timedelta(days=days_left)
+        receive(store1, metformin, 10, user=world.farmasi1, batch=batch, expiry=expiry)
     body = login(world.farmasi1).get(reverse("pharmacy:stock", args=[store1.pk])).content.decode()
     soon = body.split(">SOON<", 1)[1].split("</li>", 1)[0]
     later = body.split(">LATER<", 1)[1].split("</li>", 1)[0]

@@ -22,41 +22,21 @@ def dispense(world, store, medicine, quantity, on):  # type: ignore[no-untyped-d
 @pytest.fixture
 def history(world, store1, metformin):  # type: ignore[no-untyped-def]
     """May–Oct 2026: use 30, 40, 30 (out of stock from 5 July), 20, 20, 10."""
-    user = world.farmasi1
-    receive(
-        store1,
-        metformin,
-        100,
-        user=user,
-        on=dt.date(2026, 5, 1),
-        batch="L1",
-        expiry=dt.date(2028, 12, 31),
-    )
-    dispense(world, store1, metformin, 30, dt.date(2026, 5, 10))
-    dispense(world, store1, metformin, 40, dt.date(2026, 6, 10))
-    dispense(world, store1, metformin, 30, dt.date(2026, 7, 5))
-    receive(
-        store1,
-        metformin,
-        60,
-        user=user,
-        on=dt.date(2026, 8, 1),
-        batch="L2",
-        expiry=dt.date(2029, 6, 30),
-    )
-    dispense(world, store1, metformin, 20, dt.date(2026, 8, 15))
-    dispense(world, store1, metformin, 20, dt.date(2026, 9, 15))
-    dispense(world, store1, metformin, 10, dt.date(2026, 10, 15))
+    day = dt.date
+
+    def deliver(quantity: int, on: dt.date, batch: str, expiry: dt.date) -> None:
+        receive(store1, metformin, quantity, user=world.farmasi1, on=on, batch=batch, expiry=expiry)
+
+    deliver(100, day(2026, 5, 1), "L1", day(2028, 12, 31))
+    dispense(world, store1, metformin, 30, day(2026, 5, 10))
+    dispense(world, store1, metformin, 40, day(2026, 6, 10))
+    dispense(world, store1, metformin, 30, day(2026, 7, 5))
+    deliver(60, day(2026, 8, 1), "L2", day(2029, 6, 30))
+    dispense(world, store1, metformin, 20, day(2026, 8, 15))
+    dispense(world, store1, metformin, 20, day(2026, 9, 15))
+    dispense(world, store1, metformin, 10, day(2026, 10, 15))
     # Received after the history: 50 units expiring in 41 days.
-    receive(
-        store1,
-        metformin,
-        50,
-        user=user,
-        on=dt.date(2026, 11, 1),
-        batch="L3",
-        expiry=dt.date(2026, 12, 31),
-    )
+    deliver(50, day(2026, 11, 1), "L3", day(2026, 12, 31))
 
 
 def test_monthly_usage_and_stock_out_days_come_from_the_card(history, store1, metformin) -> None:

@@ -7,12 +7,13 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from pharmacy import services
 from pharmacy.models import (
     Destruction,
+    Lot,
     Prescription,
     StockBalance,
     StockCardLine,
     Store,
 )
-from tests.pharmacy.conftest import TODAY, prescribe, receive
+from tests.pharmacy.conftest import TODAY, destroy, prescribe, receive, receive_expired
 from tests.pharmacy.factories import LotFactory, MedicineFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,13 +63,8 @@ def test_dispensing_takes_the_first_expiring_lot_first(world, store1, metformin)
 
 
 def test_expired_stock_is_never_dispensed(world, store1, metformin) -> None:
-    expired = receive(
-        store1,
-        metformin,
-        50,
-        user=world.farmasi1,
-        on=dt.date(2026, 1, 5),
-        expiry=dt.date(2026, 6, 1),
+    expired = receive_expired(
+        store1, metformin, 50, user=world.farmasi1, expiry=dt.date(2026, 6, 1)
     ).lot
     prescription = prescribe(world, world.patient1, metformin, 30)
     with pytest.raises(ValidationError, match="Tidak ada stok"):
@@ -225,91 +221,67 @@ def test_reversing_a_dispensing_line_restores_stock_and_what_is_owed(
 
 def test_a_transfer_moves_stock_between_facilities(world, store1, store2, metformin) -> None:
     lot = receive(store1, metformin, 40, user=world.farmasi1).lot
-    lines = services.stock_transfer(
-        actor=world.farmasi1,
-        source=store1,
-        destination=store2,
-        transferred_on=TODAY,
-        lines=[services.LotQuantity(lot=lot, quantity=15)],
-        reference="MUT/1",
-    )
-    assert [(line.store_id, line.change) for line in lines] == [(store1.pk, -15), (store2.pk, 15)]
-    assert balance(store1, lot) == 25 and balance(store2, lot) == 15
-    with pytest.raises(ValidationError):
-        services.stock_transfer(
+
+    def transfer(quantity: int) -> list[StockCardLine]:
+        return services.stock_transfer(
             actor=world.farmasi1,
             source=store1,
             destination=store2,
             transferred_on=TODAY,
-            lines=[services.LotQuantity(lot=lot, quantity=26)],
+            lines=[services.LotQuantity(lot=lot, quantity=quantity)],
+            reference="MUT/1",
         )
+
+    lines = transfer(15)
+    assert [(line.store_id, line.change) for line in lines] == [(store1.pk, -15), (store2.pk, 15)]
+    assert balance(store1, lot) == 25 and balance(store2, lot) == 15
+    with pytest.raises(ValidationError):
+        transfer(26)
     assert balance(store1, lot) == 25 and balance(store2, lot) == 15
 
 
 def test_a_return_needs_a_reason(world, store1, metformin) -> None:
     lot = receive(store1, metformin, 40, user=world.farmasi1).lot
-    with pytest.raises(ValidationError):
+
+    def give_back(reason: str) -> None:
         services.stock_return(
             actor=world.farmasi1,
             store=store1,
             returned_on=TODAY,
             lines=[services.LotQuantity(lot=lot, quantity=5)],
             supplier="IFK",
-            reason=" ",
+            reason=reason,
         )
-    services.stock_return(
-        actor=world.farmasi1,
-        store=store1,
-        returned_on=TODAY,
-        lines=[services.LotQuantity(lot=lot, quantity=5)],
-        supplier="IFK",
-        reason="Kemasan bocor",
-    )
+
+    with pytest.raises(ValidationError):
+        give_back(" ")
+    assert balance(store1, lot) == 40
+    give_back("Kemasan bocor")
     assert balance(store1, lot) == 35
 
 
 def test_expired_stock_moves_to_quarantine_and_is_destroyed_with_a_numbered_bap(
     world, store1, metformin
 ) -> None:
-    lot = receive(
-        store1,
-        metformin,
-        12,
-        user=world.farmasi1,
-        on=dt.date(2026, 1, 2),
-        expiry=dt.date(2026, 10, 1),
-    ).lot
+    lot = receive_expired(store1, metformin, 12, user=world.farmasi1).lot
     fresh = receive(store1, metformin, 12, user=world.farmasi1).lot
-    with pytest.raises(ValidationError):
+
+    def write_off_expired(lot: Lot, quantity: int) -> None:
         services.stock_write_off(
             actor=world.farmasi1,
             store=store1,
             on=TODAY,
-            lines=[services.LotQuantity(lot=fresh, quantity=1)],
+            lines=[services.LotQuantity(lot=lot, quantity=quantity)],
             kind="expired",
         )
-    services.stock_write_off(
-        actor=world.farmasi1,
-        store=store1,
-        on=TODAY,
-        lines=[services.LotQuantity(lot=lot, quantity=12)],
-        kind="expired",
-    )
+
+    with pytest.raises(ValidationError):
+        write_off_expired(fresh, 1)
+    write_off_expired(lot, 12)
     quarantine = Store.objects.get(facility=world.pkm1, kind=Store.Kind.QUARANTINE)
     assert balance(store1, lot) == 0 and balance(quarantine, lot) == 12
-
-    def destroy(quantity: int) -> Destruction:
-        return services.destruction_create(
-            actor=world.farmasi1,
-            facility=world.pkm1,
-            destroyed_on=TODAY,
-            method="incineration",
-            place="Halaman puskesmas",
-            witnesses="Kepala Puskesmas\nPetugas Dinkes",
-            lines=[services.DestructionLineInput(store=quarantine, lot=lot, quantity=quantity)],
-        )
-
-    first, second = destroy(5), destroy(7)
+    first = destroy(world, quarantine, lot, 5)
+    second = destroy(world, quarantine, lot, 7)
     code = world.pkm1.kemenkes_code
     assert first.number == f"BAP/{code}/2026/11/1"
     assert second.number == f"BAP/{code}/2026/11/2"
@@ -321,24 +293,14 @@ def test_expired_stock_moves_to_quarantine_and_is_destroyed_with_a_numbered_bap(
         == 5
     )
     with pytest.raises(ValidationError):
-        destroy(1)  # nothing left
+        destroy(world, quarantine, lot, 1)  # nothing left
     assert Destruction.objects.count() == 2
 
 
 def test_a_destruction_needs_two_witnesses(world, store1, metformin) -> None:
     lot = receive(store1, metformin, 5, user=world.farmasi1).lot
     with pytest.raises(ValidationError) as error:
-        services.destruction_create(
-            actor=world.farmasi1,
-            facility=world.pkm1,
-            destroyed_on=TODAY,
-            method="incineration",
-            place="x",
-            witnesses="Satu orang",
-            lines=[
-                services.DestructionLineInput(store=store1, lot=lot, quantity=1, reason="damaged")
-            ],
-        )
+        destroy(world, store1, lot, 1, reason="damaged", witnesses="Satu orang")
     assert "witnesses" in error.value.message_dict
 
 

@@ -1,4 +1,3 @@
-import datetime as dt
 import io
 
 import pytest
@@ -7,7 +6,15 @@ from openpyxl import load_workbook
 
 from pharmacy import services
 from pharmacy.models import Destruction, Prescription, StockCardLine, Store
-from tests.pharmacy.conftest import TODAY, prescribe, receive
+from tests.pharmacy.conftest import (
+    ABC_OCTOBER,
+    TODAY,
+    destroy,
+    prescribe,
+    receive,
+    receive_expired,
+)
+from tests.support.exports import cells, flat
 
 pytestmark = pytest.mark.django_db
 
@@ -197,14 +204,7 @@ def test_stock_count_transfer_return_and_write_off_pages(
 
 
 def test_destruction_report_from_the_page_is_printable(world, login, store1, metformin) -> None:
-    lot = receive(
-        store1,
-        metformin,
-        10,
-        user=world.farmasi1,
-        on=dt.date(2026, 1, 5),
-        expiry=dt.date(2026, 9, 30),
-    ).lot
+    lot = receive_expired(store1, metformin, 10, user=world.farmasi1).lot
     balance = lot.balances.get(store=store1)
     client = login(world.farmasi1)
     form = client.get(reverse("pharmacy:destruction_create"))
@@ -228,22 +228,27 @@ def test_destruction_report_from_the_page_is_printable(world, login, store1, met
     assert balance.quantity == 0
 
 
-def test_lplpo_planning_abc_and_claims_pages(world, login, store1, metformin) -> None:
-    receive(store1, metformin, 100, user=world.farmasi1, on=dt.date(2026, 10, 1))
-    services.stock_dispense(
-        actor=world.farmasi1,
-        prescription=prescribe(world, world.patient1, metformin, 40, on=dt.date(2026, 10, 3)),
-        dispensed_on=dt.date(2026, 10, 3),
+def test_the_lplpo_closes_the_month_at_the_card_balance(world, login, october, store1) -> None:
+    lplpo = login(world.farmasi1).get(
+        reverse("pharmacy:lplpo", args=[store1.pk]), {"month": "2026-10"}
     )
-    client = login(world.farmasi1)
-    lplpo = client.get(reverse("pharmacy:lplpo", args=[store1.pk]), {"month": "2026-10"})
     assert lplpo.context["rows"][0].closing == 60
-    assert (
-        client.get(
-            reverse("pharmacy:lplpo", args=[store1.pk]), {"month": "2026-10", "format": "xlsx"}
-        ).status_code
-        == 200
+
+
+def test_the_lplpo_downloads_as_a_workbook_with_the_closing_stock(
+    world, login, october, store1
+) -> None:
+    xlsx = login(world.farmasi1).get(
+        reverse("pharmacy:lplpo", args=[store1.pk]), {"month": "2026-10", "format": "xlsx"}
     )
+    assert xlsx.status_code == 200
+    assert 60 in flat(cells(xlsx))
+
+
+def test_the_planning_page_lists_the_medicine_and_exports_its_plan(
+    world, login, october, store1, metformin
+) -> None:
+    client = login(world.farmasi1)
     plan = client.get(reverse("pharmacy:planning", args=[store1.pk]))
     assert plan.context["rows"][0].medicine == metformin
     export = client.get(
@@ -251,7 +256,10 @@ def test_lplpo_planning_abc_and_claims_pages(world, login, store1, metformin) ->
         {**plan.context["form"].data, "format": "csv"},
     )
     assert "A rencana kebutuhan" in export.content.decode("utf-8-sig")
-    detail = client.get(
+
+
+def test_one_medicines_morbidity_plan_by_hand(world, login, october, store1, metformin) -> None:
+    detail = login(world.farmasi1).get(
         reverse("pharmacy:planning_medicine", args=[store1.pk, metformin.pk]),
         {
             "method": "morbidity",
@@ -265,30 +273,23 @@ def test_lplpo_planning_abc_and_claims_pages(world, login, store1, metformin) ->
     )
     # CE = 600; CT = 600 × 12 + 600 + 600 − 60 = 8340
     assert detail.context["result"].planned_need_units == 8340
-    abc = client.get(
-        reverse("pharmacy:abc_ven", args=[store1.pk]),
-        {
-            "start": "2026-10-01",
-            "end": "2026-10-31",
-            "basis": "investment",
-            "cut_a": 70,
-            "cut_b": 20,
-            "cut_c": 10,
-        },
-    )
+
+
+def test_abc_ven_classes_the_months_only_medicine(world, login, october, store1) -> None:
+    abc = login(world.farmasi1).get(reverse("pharmacy:abc_ven", args=[store1.pk]), ABC_OCTOBER)
     assert abc.context["table"].rows[0].combination == "AE"
-    bad = client.get(
+
+
+def test_abc_cuts_must_add_up_to_100(world, login, october, store1) -> None:
+    bad = login(world.farmasi1).get(
         reverse("pharmacy:abc_ven", args=[store1.pk]),
-        {
-            "start": "2026-10-01",
-            "end": "2026-10-31",
-            "basis": "usage",
-            "cut_a": 70,
-            "cut_b": 20,
-            "cut_c": 20,
-        },
+        {**ABC_OCTOBER, "basis": "usage", "cut_c": 20},
     )
     assert "harus berjumlah 100%" in bad.content.decode()
+
+
+def test_the_claims_list_the_months_dispensed_patients(world, login, october) -> None:
+    client = login(world.farmasi1)
     claim = client.get(reverse("pharmacy:claims"), {"month": "2026-10"})
     assert "Siti Lubis" in claim.content.decode()
     csv_claim = client.get(
@@ -321,17 +322,7 @@ def test_dinkes_edits_the_district_ven_class(world, login, metformin) -> None:
 def pkm1_stock(world, store1, metformin):  # type: ignore[no-untyped-def]
     line = receive(store1, metformin, 20, user=world.farmasi1)
     prescription = prescribe(world, world.patient1, metformin, 5)
-    destruction = services.destruction_create(
-        actor=world.farmasi1,
-        facility=world.pkm1,
-        destroyed_on=TODAY,
-        method="incineration",
-        place="x",
-        witnesses="a\nb",
-        lines=[
-            services.DestructionLineInput(store=store1, lot=line.lot, quantity=1, reason="damaged")
-        ],
-    )
+    destruction = destroy(world, store1, line.lot, 1, reason="damaged")
     return {
         "store": store1,
         "line": line,
