@@ -23,24 +23,10 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from ._numbers import (
-    Quantity,
-    format_month,
-    format_number,
-    non_negative,
-    positive,
-    to_decimal,
-)
-from ._plan import (
-    PlanLine,
-    describe_remaining,
-    describe_settlement,
-    resolve_remaining,
-    rows_of,
-    settle,
-)
+from ._numbers import Quantity, format_month, format_number, non_negative, positive, to_decimal
+from ._plan import LEAD_TIME_LABEL, NeedPlan, PlanLine, settle_against
 from .buffer import BufferStock, coerce_buffer
-from .fefo import FefoResult, StockOnHand
+from .fefo import StockOnHand
 
 
 @dataclass(frozen=True)
@@ -138,39 +124,26 @@ def average_monthly_use(history: Sequence[MonthlyUsage]) -> UsageAverage:
 
 
 @dataclass(frozen=True)
-class ConsumptionPlan:
+class ConsumptionPlan(NeedPlan):
+    """A = (B + C + D) − E: B ``working_stock``, C ``buffer_stock``, D ``lead_time_stock``,
+    E ``usable_remaining_stock`` and A ``planned_need``."""
+
     average_monthly_use: Decimal
     months_counted: int
     months_excluded: tuple[date, ...]
     period_months: Decimal
     working_stock: Decimal
-    """B."""
-    buffer_stock: Decimal
-    """C."""
     lead_time_months: Decimal
     lead_time_stock: Decimal
-    """D."""
-    usable_remaining_stock: Decimal
-    """E."""
-    fefo: FefoResult | None
-    """The lot-by-lot FEFO simulation when E was derived from lots."""
-    calculated_need: Decimal
-    """(B + C + D) − E as computed; negative when the stock exceeds the need."""
-    planned_need: Decimal
-    """A: the calculated need, floored at zero."""
-    planned_need_units: int
-    """A rounded up to whole units."""
-    excess_stock: Decimal
-    explanation: str
 
     def as_rows(self) -> list[dict[str, object]]:
-        return rows_of(
+        return self.rows(
             PlanLine("", "Pemakaian rata-rata per bulan", self.average_monthly_use),
             PlanLine("B", "Stok kerja (pemakaian rata-rata × periode)", self.working_stock),
-            PlanLine("C", "Stok penyangga (buffer stock)", self.buffer_stock),
-            PlanLine("D", "Stok waktu tunggu (lead time stock)", self.lead_time_stock),
-            PlanLine("E", "Sisa stok yang masih dapat digunakan", self.usable_remaining_stock),
-            PlanLine("A", "Rencana kebutuhan", self.planned_need),
+            self.buffer_line("C"),
+            PlanLine("D", LEAD_TIME_LABEL, self.lead_time_stock),
+            self.remaining_line("E"),
+            self.need_line("A", "Rencana kebutuhan"),
         )
 
 
@@ -197,49 +170,40 @@ def consumption_plan(
     working = average * period
     buffered = buffer.resolve(monthly_use=average, base_need=working)
     lead_time_stock = lead_time * average
-    remaining = resolve_remaining(remaining_stock, monthly_use=average)
-    need = settle(working + buffered + lead_time_stock - remaining.usable)
-
-    explanation = " ".join(
-        part
-        for part in (
-            "Metode konsumsi (KMK 1645/2024 III.C.1.a): A = (B + C + D) − E.",
-            usage.describe(),
-            f"B (stok kerja) = {format_number(average)} × {format_number(period)} bulan"
-            f" = {format_number(working)}.",
-            "C (stok penyangga) = "
-            + buffer.describe(
-                monthly_use=average,
-                monthly_label="pemakaian rata-rata",
-                base_need=working,
-                base_label="B",
-            )
-            + f" = {format_number(buffered)}.",
-            f"D (stok waktu tunggu) = {format_number(lead_time)} bulan × {format_number(average)}"
-            f" = {format_number(lead_time_stock)}.",
-            describe_remaining("E (sisa stok yang masih dapat digunakan)", remaining),
-            f"A = ({format_number(working)} + {format_number(buffered)}"
-            f" + {format_number(lead_time_stock)}) − {format_number(remaining.usable)}"
-            f" = {format_number(need.calculated)}.",
-            describe_settlement("A", need),
-        )
-        if part
+    settlement = settle_against(
+        remaining_stock, monthly_use=average, gross_need=working + buffered + lead_time_stock
     )
 
-    return ConsumptionPlan(
+    explained = (
+        "Metode konsumsi (KMK 1645/2024 III.C.1.a): A = (B + C + D) − E.",
+        usage.describe(),
+        f"B (stok kerja) = {format_number(average)} × {format_number(period)} bulan"
+        f" = {format_number(working)}.",
+        "C (stok penyangga) = "
+        + buffer.describe(
+            monthly_use=average,
+            monthly_label="pemakaian rata-rata",
+            base_need=working,
+            base_label="B",
+        )
+        + f" = {format_number(buffered)}.",
+        f"D (stok waktu tunggu) = {format_number(lead_time)} bulan × {format_number(average)}"
+        f" = {format_number(lead_time_stock)}.",
+        settlement.describe_remaining("E (sisa stok yang masih dapat digunakan)"),
+        f"A = ({format_number(working)} + {format_number(buffered)}"
+        f" + {format_number(lead_time_stock)}) − {format_number(settlement.remaining.usable)}"
+        f" = {format_number(settlement.need.calculated)}.",
+        settlement.describe_need("A"),
+    )
+    return ConsumptionPlan.settled(
         average_monthly_use=usage.average_monthly_use,
         months_counted=len(usage.months_counted),
         months_excluded=usage.months_excluded,
         period_months=to_decimal(period),
         working_stock=to_decimal(working),
-        buffer_stock=to_decimal(buffered),
         lead_time_months=to_decimal(lead_time),
         lead_time_stock=to_decimal(lead_time_stock),
-        usable_remaining_stock=to_decimal(remaining.usable),
-        fefo=remaining.fefo,
-        calculated_need=to_decimal(need.calculated),
-        planned_need=to_decimal(need.planned),
-        planned_need_units=need.units,
-        excess_stock=to_decimal(need.excess),
-        explanation=explanation,
+        buffered=buffered,
+        settlement=settlement,
+        explained=explained,
     )

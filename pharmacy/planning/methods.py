@@ -36,20 +36,18 @@ def plan_by_method(
 ) -> ConsumptionPlan | MorbidityPlan | ProxyConsumptionPlan:
     """``data``: method, period_months, lead_time_months, buffer_months and, for the
     morbidity and proxy methods, the case group and the proxy facility's figures."""
-    buffer = BufferStock.months_of_use(data["buffer_months"])
+    shared: dict[str, Any] = {
+        "buffer_stock": BufferStock.months_of_use(data["buffer_months"]),
+        "remaining_stock": remaining_stock,
+        "period_months": data["period_months"],
+    }
     cases = _case_loads(data)
     if data["method"] == "morbidity":
         if not cases:
             raise ValueError(
                 "Isi kelompok kasus, jumlah kasus per bulan, dan jumlah obat per kasus."
             )
-        return morbidity_plan(
-            cases,
-            buffer_stock=buffer,
-            lead_time_months=data["lead_time_months"],
-            remaining_stock=remaining_stock,
-            period_months=data["period_months"],
-        )
+        return morbidity_plan(cases, lead_time_months=data["lead_time_months"], **shared)
     if data["method"] == "proxy":
         proxy = None
         if data.get("proxy_name"):
@@ -63,14 +61,6 @@ def plan_by_method(
             usage_history=None if proxy else history,
             proxy_facility=proxy,
             new_cases=cases,
-            buffer_stock=buffer,
-            remaining_stock=remaining_stock,
-            period_months=data["period_months"],
+            **shared,
         )
-    return consumption_plan(
-        history,
-        buffer_stock=buffer,
-        lead_time_months=data["lead_time_months"],
-        remaining_stock=remaining_stock,
-        period_months=data["period_months"],
-    )
+    return consumption_plan(history, lead_time_months=data["lead_time_months"], **shared)

@@ -26,24 +26,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from ._numbers import (
-    Quantity,
-    exact_decimal,
-    format_number,
-    non_negative,
-    positive,
-    to_decimal,
-)
-from ._plan import (
-    PlanLine,
-    describe_remaining,
-    describe_settlement,
-    resolve_remaining,
-    rows_of,
-    settle,
-)
+from ._numbers import Quantity, exact_decimal, format_number, non_negative, positive, to_decimal
+from ._plan import LEAD_TIME_LABEL, NeedPlan, PlanLine, require_name, settle_against
 from .buffer import BufferStock, coerce_buffer
-from .fefo import FefoResult, StockOnHand
+from .fefo import StockOnHand
 
 PRB_DAYS_PER_MONTH = 30
 """A PRB prescription covers 30 days of medicine per monthly control visit."""
@@ -59,8 +45,7 @@ class CaseLoad:
     """Units of this medicine one case needs per month under the treatment standard."""
 
     def __post_init__(self) -> None:
-        if not isinstance(self.label, str) or not self.label.strip():
-            raise ValueError("Nama kelompok kasus tidak boleh kosong.")
+        require_name(self.label, "Nama kelompok kasus tidak boleh kosong.")
         non_negative(self.cases_per_month, f"Jumlah kasus per bulan ({self.label})")
         non_negative(self.units_per_case, f"Jumlah obat per kasus ({self.label})")
 
@@ -114,43 +99,37 @@ def describe_cases(cases: Sequence[CaseLoad]) -> str:
 
 
 @dataclass(frozen=True)
-class MorbidityPlan:
+class CasePlan(NeedPlan):
+    """A plan that counts need from case groups (morbidity, and CE of the proxy method)."""
+
     cases: tuple[CaseLoad, ...]
-    monthly_need: Decimal
-    """CE."""
-    period_months: Decimal
-    """T."""
-    base_need: Decimal
-    """CE × T."""
-    lead_time_months: Decimal
-    lead_time_stock: Decimal
-    """LTS."""
-    buffer_stock: Decimal
-    """BS."""
-    usable_remaining_stock: Decimal
-    """Sisa Stok."""
-    fefo: FefoResult | None
-    calculated_need: Decimal
-    planned_need: Decimal
-    """CT, floored at zero."""
-    planned_need_units: int
-    excess_stock: Decimal
-    explanation: str
 
     def case_rows(self) -> list[dict[str, object]]:
         return case_rows(self.cases)
 
+
+@dataclass(frozen=True)
+class MorbidityPlan(CasePlan):
+    """CT = (CE × T) + LTS + BS − Sisa Stok: CE ``monthly_need``, T ``period_months``,
+    LTS ``lead_time_stock``, BS ``buffer_stock``, Sisa Stok ``usable_remaining_stock``
+    and CT ``planned_need``."""
+
+    monthly_need: Decimal
+    period_months: Decimal
+    base_need: Decimal
+    """CE × T."""
+    lead_time_months: Decimal
+    lead_time_stock: Decimal
+
     def as_rows(self) -> list[dict[str, object]]:
-        return rows_of(
+        return self.rows(
             PlanLine("CE", "Kebutuhan per bulan menurut standar pengobatan", self.monthly_need),
             PlanLine("T", "Lama kebutuhan (bulan)", self.period_months),
             PlanLine("CE × T", "Kebutuhan selama periode", self.base_need),
-            PlanLine("LTS", "Stok waktu tunggu (lead time stock)", self.lead_time_stock),
-            PlanLine("BS", "Stok penyangga (buffer stock)", self.buffer_stock),
-            PlanLine(
-                "Sisa Stok", "Sisa stok yang masih dapat digunakan", self.usable_remaining_stock
-            ),
-            PlanLine("CT", "Kebutuhan per periode", self.planned_need),
+            PlanLine("LTS", LEAD_TIME_LABEL, self.lead_time_stock),
+            self.buffer_line("BS"),
+            self.remaining_line("Sisa Stok"),
+            self.need_line("CT", "Kebutuhan per periode"),
         )
 
 
@@ -173,46 +152,37 @@ def morbidity_plan(
     base = monthly * period
     lead_time_stock = lead_time * monthly
     buffered = buffer.resolve(monthly_use=monthly, base_need=base)
-    remaining = resolve_remaining(remaining_stock, monthly_use=monthly)
-    need = settle(base + lead_time_stock + buffered - remaining.usable)
-
-    explanation = " ".join(
-        part
-        for part in (
-            "Metode morbiditas (KMK 1645/2024 III.C.1.b): CT = (CE × T) + LTS + BS − Sisa Stok.",
-            f"CE (kebutuhan per bulan menurut standar pengobatan) = {describe_cases(cases)}"
-            f" = {format_number(monthly)}.",
-            f"CE × T = {format_number(monthly)} × {format_number(period)} bulan"
-            f" = {format_number(base)}.",
-            f"LTS (stok waktu tunggu) = {format_number(lead_time)} bulan × {format_number(monthly)}"
-            f" = {format_number(lead_time_stock)}.",
-            "BS (stok penyangga) = "
-            + buffer.describe(
-                monthly_use=monthly, monthly_label="CE", base_need=base, base_label="CE × T"
-            )
-            + f" = {format_number(buffered)}.",
-            describe_remaining("Sisa stok yang masih dapat digunakan", remaining),
-            f"CT = {format_number(base)} + {format_number(lead_time_stock)}"
-            f" + {format_number(buffered)} − {format_number(remaining.usable)}"
-            f" = {format_number(need.calculated)}.",
-            describe_settlement("CT", need),
-        )
-        if part
+    settlement = settle_against(
+        remaining_stock, monthly_use=monthly, gross_need=base + lead_time_stock + buffered
     )
 
-    return MorbidityPlan(
+    explained = (
+        "Metode morbiditas (KMK 1645/2024 III.C.1.b): CT = (CE × T) + LTS + BS − Sisa Stok.",
+        f"CE (kebutuhan per bulan menurut standar pengobatan) = {describe_cases(cases)}"
+        f" = {format_number(monthly)}.",
+        f"CE × T = {format_number(monthly)} × {format_number(period)} bulan"
+        f" = {format_number(base)}.",
+        f"LTS (stok waktu tunggu) = {format_number(lead_time)} bulan × {format_number(monthly)}"
+        f" = {format_number(lead_time_stock)}.",
+        "BS (stok penyangga) = "
+        + buffer.describe(
+            monthly_use=monthly, monthly_label="CE", base_need=base, base_label="CE × T"
+        )
+        + f" = {format_number(buffered)}.",
+        settlement.describe_remaining("Sisa stok yang masih dapat digunakan"),
+        f"CT = {format_number(base)} + {format_number(lead_time_stock)}"
+        f" + {format_number(buffered)} − {format_number(settlement.remaining.usable)}"
+        f" = {format_number(settlement.need.calculated)}.",
+        settlement.describe_need("CT"),
+    )
+    return MorbidityPlan.settled(
         cases=tuple(cases),
         monthly_need=to_decimal(monthly),
         period_months=to_decimal(period),
         base_need=to_decimal(base),
         lead_time_months=to_decimal(lead_time),
         lead_time_stock=to_decimal(lead_time_stock),
-        buffer_stock=to_decimal(buffered),
-        usable_remaining_stock=to_decimal(remaining.usable),
-        fefo=remaining.fefo,
-        calculated_need=to_decimal(need.calculated),
-        planned_need=to_decimal(need.planned),
-        planned_need_units=need.units,
-        excess_stock=to_decimal(need.excess),
-        explanation=explanation,
+        buffered=buffered,
+        settlement=settlement,
+        explained=explained,
     )

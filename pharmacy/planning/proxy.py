@@ -27,18 +27,11 @@ from decimal import Decimal
 from fractions import Fraction
 
 from ._numbers import Quantity, format_number, non_negative, positive, to_decimal
-from ._plan import (
-    PlanLine,
-    describe_remaining,
-    describe_settlement,
-    resolve_remaining,
-    rows_of,
-    settle,
-)
+from ._plan import PlanLine, require_name, settle_against
 from .buffer import BufferStock, coerce_buffer
 from .consumption import MonthlyUsage, average_monthly_use
-from .fefo import FefoResult, StockOnHand
-from .morbidity import CaseLoad, case_rows, describe_cases, monthly_need_from_cases
+from .fefo import StockOnHand
+from .morbidity import CaseLoad, CasePlan, describe_cases, monthly_need_from_cases
 
 
 @dataclass(frozen=True)
@@ -55,8 +48,7 @@ class ProxyFacility:
     own_coverage: Quantity
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise ValueError("Nama fasyankes pembanding tidak boleh kosong.")
+        require_name(self.name, "Nama fasyankes pembanding tidak boleh kosong.")
         non_negative(self.average_monthly_use, f"Pemakaian rata-rata {self.name}")
         positive(self.coverage, f"Cakupan {self.name}")
         non_negative(self.own_coverage, "Cakupan fasyankes sendiri")
@@ -78,48 +70,32 @@ class ProxyFacility:
 
 
 @dataclass(frozen=True)
-class ProxyConsumptionPlan:
+class ProxyConsumptionPlan(CasePlan):
+    """C kombinasi = (CA + CE) × T + BS − Sisa Stok: CA ``average_monthly_use``,
+    CE ``monthly_need_new_cases`` (from ``cases``), T ``period_months``, BS ``buffer_stock``,
+    Sisa Stok ``usable_remaining_stock`` and C kombinasi ``planned_need``."""
+
     source: str
     """Where CA came from: "riwayat pemakaian" or the proxy facility's name."""
     average_monthly_use: Decimal
-    """CA."""
     months_excluded: tuple[date, ...]
     """Own-history months left out for stock-outs (empty for a proxy facility)."""
-    cases: tuple[CaseLoad, ...]
     monthly_need_new_cases: Decimal
-    """CE."""
     period_months: Decimal
-    """T."""
     base_need: Decimal
     """(CA + CE) × T."""
-    buffer_stock: Decimal
-    """BS."""
-    usable_remaining_stock: Decimal
-    """Sisa Stok."""
-    fefo: FefoResult | None
-    calculated_need: Decimal
-    planned_need: Decimal
-    """C kombinasi, floored at zero."""
-    planned_need_units: int
-    excess_stock: Decimal
-    explanation: str
-
-    def case_rows(self) -> list[dict[str, object]]:
-        return case_rows(self.cases)
 
     def as_rows(self) -> list[dict[str, object]]:
-        return rows_of(
+        return self.rows(
             PlanLine("CA", "Pemakaian rata-rata per bulan", self.average_monthly_use),
             PlanLine(
                 "CE", "Kebutuhan 1 bulan menurut standar pengobatan", self.monthly_need_new_cases
             ),
             PlanLine("T", "Lama kebutuhan (bulan)", self.period_months),
             PlanLine("(CA + CE) × T", "Kebutuhan selama periode", self.base_need),
-            PlanLine("BS", "Stok penyangga (buffer stock)", self.buffer_stock),
-            PlanLine(
-                "Sisa Stok", "Sisa stok yang masih dapat digunakan", self.usable_remaining_stock
-            ),
-            PlanLine("C kombinasi", "Rencana kebutuhan", self.planned_need),
+            self.buffer_line("BS"),
+            self.remaining_line("Sisa Stok"),
+            self.need_line("C kombinasi", "Rencana kebutuhan"),
         )
 
 
@@ -160,8 +136,7 @@ def proxy_consumption_plan(
     monthly = average + monthly_new
     base = monthly * period
     buffered = buffer.resolve(monthly_use=monthly, base_need=base)
-    remaining = resolve_remaining(remaining_stock, monthly_use=monthly)
-    need = settle(base + buffered - remaining.usable)
+    settlement = settle_against(remaining_stock, monthly_use=monthly, gross_need=base + buffered)
 
     if new_cases:
         describe_new = (
@@ -170,32 +145,27 @@ def proxy_consumption_plan(
         )
     else:
         describe_new = "CE = 0 (tidak ada kasus baru di luar data pemakaian)."
-    explanation = " ".join(
-        part
-        for part in (
-            "Metode proxy consumption/kombinasi (KMK 1645/2024 III.C.1.c):"
-            " C kombinasi = (CA + CE) × T + BS − Sisa Stok.",
-            describe_average,
-            describe_new,
-            f"(CA + CE) × T = ({format_number(average)} + {format_number(monthly_new)})"
-            f" × {format_number(period)} bulan = {format_number(base)}.",
-            "BS (stok penyangga) = "
-            + buffer.describe(
-                monthly_use=monthly,
-                monthly_label="(CA + CE)",
-                base_need=base,
-                base_label="(CA + CE) × T",
-            )
-            + f" = {format_number(buffered)}.",
-            describe_remaining("Sisa stok yang masih dapat digunakan", remaining),
-            f"C kombinasi = {format_number(base)} + {format_number(buffered)}"
-            f" − {format_number(remaining.usable)} = {format_number(need.calculated)}.",
-            describe_settlement("C kombinasi", need),
+    explained = (
+        "Metode proxy consumption/kombinasi (KMK 1645/2024 III.C.1.c):"
+        " C kombinasi = (CA + CE) × T + BS − Sisa Stok.",
+        describe_average,
+        describe_new,
+        f"(CA + CE) × T = ({format_number(average)} + {format_number(monthly_new)})"
+        f" × {format_number(period)} bulan = {format_number(base)}.",
+        "BS (stok penyangga) = "
+        + buffer.describe(
+            monthly_use=monthly,
+            monthly_label="(CA + CE)",
+            base_need=base,
+            base_label="(CA + CE) × T",
         )
-        if part
+        + f" = {format_number(buffered)}.",
+        settlement.describe_remaining("Sisa stok yang masih dapat digunakan"),
+        f"C kombinasi = {format_number(base)} + {format_number(buffered)}"
+        f" − {format_number(settlement.remaining.usable)} = {format_number(settlement.need.calculated)}.",
+        settlement.describe_need("C kombinasi"),
     )
-
-    return ProxyConsumptionPlan(
+    return ProxyConsumptionPlan.settled(
         source=source,
         average_monthly_use=to_decimal(average),
         months_excluded=months_excluded,
@@ -203,12 +173,7 @@ def proxy_consumption_plan(
         monthly_need_new_cases=to_decimal(monthly_new),
         period_months=to_decimal(period),
         base_need=to_decimal(base),
-        buffer_stock=to_decimal(buffered),
-        usable_remaining_stock=to_decimal(remaining.usable),
-        fefo=remaining.fefo,
-        calculated_need=to_decimal(need.calculated),
-        planned_need=to_decimal(need.planned),
-        planned_need_units=need.units,
-        excess_stock=to_decimal(need.excess),
-        explanation=explanation,
+        buffered=buffered,
+        settlement=settlement,
+        explained=explained,
     )

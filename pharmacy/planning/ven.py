@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from .abc import AbcBasis, AbcClass, AbcResult
+from .abc import AbcBasis, AbcClass, AbcResult, AbcRow
 
 
 class VenClass(StrEnum):
@@ -80,15 +80,17 @@ def put_group(abc_class: AbcClass | str, ven_class: VenClass | str) -> PutGroup:
 
 
 @dataclass(frozen=True)
-class AbcVenRow:
-    rank: int
-    name: str
-    value: Decimal
-    share_percent: Decimal
-    cumulative_percent: Decimal
-    abc_class: AbcClass
+class AbcVenRow(AbcRow):
+    """An ABC row with the medicine's VEN class and the PUT group the two give."""
+
     ven_class: VenClass
     put_group: PutGroup
+
+    @classmethod
+    def joined(cls, row: AbcRow, ven_class: VenClass) -> "AbcVenRow":
+        return cls(
+            **vars(row), ven_class=ven_class, put_group=PUT_MATRIX[(row.abc_class, ven_class)]
+        )
 
     @property
     def combination(self) -> str:
@@ -96,12 +98,7 @@ class AbcVenRow:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "rank": self.rank,
-            "item": self.name,
-            "value": self.value,
-            "share_percent": self.share_percent,
-            "cumulative_percent": self.cumulative_percent,
-            "abc": self.abc_class.value,
+            **super().as_dict(),
             "ven": self.ven_class.value,
             "combination": self.combination,
             "put": self.put_group.value,
@@ -162,19 +159,5 @@ def abc_ven_table(abc: AbcResult, ven: Mapping[str, VenClass | str]) -> AbcVenTa
             f"Kelas VEN diisi untuk obat yang tidak ada dalam analisis ABC: {', '.join(unknown)}."
         )
 
-    rows = []
-    for row in abc.rows:
-        ven_class = parse_ven(ven[row.name])
-        rows.append(
-            AbcVenRow(
-                rank=row.rank,
-                name=row.name,
-                value=row.value,
-                share_percent=row.share_percent,
-                cumulative_percent=row.cumulative_percent,
-                abc_class=row.abc_class,
-                ven_class=ven_class,
-                put_group=PUT_MATRIX[(row.abc_class, ven_class)],
-            )
-        )
-    return AbcVenTable(basis=abc.basis, rows=tuple(rows), total_value=abc.total_value)
+    rows = tuple(AbcVenRow.joined(row, parse_ven(ven[row.name])) for row in abc.rows)
+    return AbcVenTable(basis=abc.basis, rows=rows, total_value=abc.total_value)
