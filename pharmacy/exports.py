@@ -1,9 +1,10 @@
 """CSV and XLSX downloads of the pharmacy tables: per report, its header row and row builder
 (written by the one export writer, common.exports)."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from operator import attrgetter, methodcaller
+from typing import Any, NamedTuple
 
 from django.http import HttpResponse
 
@@ -27,184 +28,125 @@ def table_download(*, fmt: str, filename: str, table: Table) -> HttpResponse:
     )
 
 
-CARD_HEADERS = (
-    "Tanggal",
-    "Jenis mutasi",
-    "No. dokumen",
-    "Dari / kepada",
-    "Batch",
-    "Kedaluwarsa",
-    "Masuk",
-    "Keluar",
-    "Sisa lot",
-    "Sisa obat",
-    "Keterangan",
-    "Petugas",
+Column = tuple[str, Callable[[Any], Any]]
+"""A column of a download: its header and how a row's item gives its cell."""
+
+
+def headers(columns: Sequence[Column]) -> list[str]:
+    return [header for header, _ in columns]
+
+
+def cells(columns: Sequence[Column], item: Any) -> list[Any]:
+    return [cell(item) for _, cell in columns]
+
+
+def columns_table(title: str, columns: Sequence[Column], items: Iterable[Any]) -> Table:
+    """A table whose every row is ``columns`` read from one item."""
+    return Table(title, headers(columns), (cells(columns, item) for item in items))
+
+
+STOCK_CARD: Sequence[Column] = (
+    ("Tanggal", attrgetter("date")),
+    ("Jenis mutasi", methodcaller("get_movement_display")),
+    ("No. dokumen", attrgetter("reference")),
+    ("Dari / kepada", attrgetter("counterparty")),
+    ("Batch", attrgetter("lot.batch")),
+    ("Kedaluwarsa", attrgetter("lot.expiry_date")),
+    ("Masuk", attrgetter("quantity_in")),
+    ("Keluar", attrgetter("quantity_out")),
+    ("Sisa lot", attrgetter("balance_after")),
+    ("Sisa obat", attrgetter("medicine_balance")),
+    ("Keterangan", attrgetter("note")),
+    ("Petugas", lambda line: line.user.get_full_name() or line.user.username),
 )
 
 
 def stock_card_table(lines: Iterable[Any]) -> Table:
     """The stock card (kartu stok) of one medicine, optionally one lot."""
-    rows = (
-        (
-            line.date,
-            line.get_movement_display(),
-            line.reference,
-            line.counterparty,
-            line.lot.batch,
-            line.lot.expiry_date,
-            line.quantity_in,
-            line.quantity_out,
-            line.balance_after,
-            line.medicine_balance,
-            line.note,
-            line.user.get_full_name() or line.user.username,
-        )
-        for line in lines
-    )
-    return Table("Kartu stok", CARD_HEADERS, rows)
+    return columns_table("Kartu stok", STOCK_CARD, lines)
 
 
-LPLPO_HEADERS = (
-    "Obat",
-    "Satuan",
-    "Stok awal",
-    "Penerimaan",
-    "Pemakaian",
-    "Mutasi lain",
-    "Stok akhir",
-    "Hari kosong",
-    "Permintaan",
+LPLPO: Sequence[Column] = (
+    ("Obat", lambda row: str(row.medicine)),
+    ("Satuan", attrgetter("medicine.unit")),
+    ("Stok awal", attrgetter("opening")),
+    ("Penerimaan", attrgetter("received")),
+    ("Pemakaian", attrgetter("used")),
+    ("Mutasi lain", attrgetter("other")),
+    ("Stok akhir", attrgetter("closing")),
+    ("Hari kosong", attrgetter("stock_out_days")),
+    ("Permintaan", attrgetter("request")),
 )
 
 
 def lplpo_table(rows: Iterable[Any]) -> Table:
     """The monthly usage and request report (LPLPO) of one store."""
-    return Table(
-        "LPLPO",
-        LPLPO_HEADERS,
-        (
-            (
-                str(r.medicine),
-                r.medicine.unit,
-                r.opening,
-                r.received,
-                r.used,
-                r.other,
-                r.closing,
-                r.stock_out_days,
-                r.request,
-            )
-            for r in rows
-        ),
-    )
+    return columns_table("LPLPO", LPLPO, rows)
 
 
-PLAN_HEADERS = (
-    "Obat",
-    "Pemakaian rata-rata/bulan",
-    "Bulan dihitung",
-    "Bulan kosong (tidak dihitung)",
-    "B stok kerja",
-    "C stok penyangga",
-    "D stok waktu tunggu",
-    "E sisa stok terpakai",
-    "A rencana kebutuhan",
-    "Harga satuan",
-    "Nilai (Rp)",
+PLAN: Sequence[Column] = (
+    ("Obat", lambda row: str(row.medicine)),
+    ("Pemakaian rata-rata/bulan", attrgetter("plan.average_monthly_use")),
+    ("Bulan dihitung", attrgetter("plan.months_counted")),
+    ("Bulan kosong (tidak dihitung)", lambda row: len(row.plan.months_excluded)),
+    ("B stok kerja", attrgetter("plan.working_stock")),
+    ("C stok penyangga", attrgetter("plan.buffer_stock")),
+    ("D stok waktu tunggu", attrgetter("plan.lead_time_stock")),
+    ("E sisa stok terpakai", attrgetter("plan.usable_remaining_stock")),
+    ("A rencana kebutuhan", attrgetter("plan.planned_need_units")),
+    ("Harga satuan", attrgetter("medicine.price")),
+    ("Nilai (Rp)", lambda row: row.medicine.price * row.plan.planned_need_units),
 )
 
 
 def plan_table(rows: Iterable[Any]) -> Table:
-    """The consumption-method plan of every medicine of a store (III.C.1.a)."""
+    """The consumption-method plan of every medicine of a store (III.C.1.a).
+
+    A medicine whose plan could not be made has its name and the reason only.
+    """
     return Table(
         "Perencanaan",
-        PLAN_HEADERS,
-        (
-            (
-                str(r.medicine),
-                r.plan.average_monthly_use,
-                r.plan.months_counted,
-                len(r.plan.months_excluded),
-                r.plan.working_stock,
-                r.plan.buffer_stock,
-                r.plan.lead_time_stock,
-                r.plan.usable_remaining_stock,
-                r.plan.planned_need_units,
-                r.medicine.price,
-                r.medicine.price * r.plan.planned_need_units,
-            )
-            if r.plan
-            else (str(r.medicine), r.error)
-            for r in rows
-        ),
+        headers(PLAN),
+        (cells(PLAN, row) if row.plan else (str(row.medicine), row.error) for row in rows),
     )
 
 
-ABC_HEADERS = (
-    "Peringkat",
-    "Obat",
-    "Nilai",
-    "Persen",
-    "Kumulatif %",
-    "ABC",
-    "VEN",
-    "ABC-VEN",
-    "PUT",
+ABC_VEN: Sequence[Column] = (
+    ("Peringkat", attrgetter("rank")),
+    ("Obat", attrgetter("name")),
+    ("Nilai", attrgetter("value")),
+    ("Persen", attrgetter("share_percent")),
+    ("Kumulatif %", attrgetter("cumulative_percent")),
+    ("ABC", attrgetter("abc_class.value")),
+    ("VEN", attrgetter("ven_class.value")),
+    ("ABC-VEN", attrgetter("combination")),
+    ("PUT", attrgetter("put_group.label")),
 )
 
 
 def abc_ven_table(table: Any) -> Table:
     """The ABC-VEN analysis of a store."""
-    return Table(
-        "ABC-VEN",
-        ABC_HEADERS,
-        (
-            (
-                r.rank,
-                r.name,
-                r.value,
-                r.share_percent,
-                r.cumulative_percent,
-                r.abc_class.value,
-                r.ven_class.value,
-                r.combination,
-                r.put_group.label,
-            )
-            for r in table.rows
-        ),
-    )
+    return columns_table("ABC-VEN", ABC_VEN, table.rows)
 
 
-CLAIM_HEADERS = (
-    "No. BPJS",
-    "NIK",
-    "Nama pasien",
-    "Obat",
-    "Kode obat BPJS",
-    "Jumlah",
-    "Harga satuan",
-    "Total",
+class ClaimLine(NamedTuple):
+    claim: Any
+    line: Any
+
+
+CLAIMS: Sequence[Column] = (
+    ("No. BPJS", attrgetter("claim.patient.bpjs_number")),
+    ("NIK", attrgetter("claim.patient.nik")),
+    ("Nama pasien", attrgetter("claim.patient.name")),
+    ("Obat", lambda row: str(row.line.medicine)),
+    ("Kode obat BPJS", attrgetter("line.medicine.bpjs_code")),
+    ("Jumlah", attrgetter("line.quantity")),
+    ("Harga satuan", attrgetter("line.unit_price")),
+    ("Total", attrgetter("line.total")),
 )
 
 
 def claims_table(claims: Iterable[Any]) -> Table:
     """The month's PRB medicine claims, one row per dispensed medicine."""
-    return Table(
-        "Klaim PRB",
-        CLAIM_HEADERS,
-        (
-            (
-                c.patient.bpjs_number,
-                c.patient.nik,
-                c.patient.name,
-                str(line.medicine),
-                line.medicine.bpjs_code,
-                line.quantity,
-                line.unit_price,
-                line.total,
-            )
-            for c in claims
-            for line in c.lines
-        ),
-    )
+    rows = (ClaimLine(claim, line) for claim in claims for line in claim.lines)
+    return columns_table("Klaim PRB", CLAIMS, rows)
