@@ -26,16 +26,21 @@ from facilities.models import Facility
 from patients.programs import Program
 
 
-def _filters(request: HttpRequest, puskesmas: list[Facility]) -> tuple[FilterForm, Facility | None]:
-    """The filter form; a puskesmas outside the user's scope is a 404, not a silent reset."""
-    chosen = None
+def _chosen_puskesmas(request: AuthedRequest) -> Facility | None:
+    """The ``?puskesmas=`` filter; one outside the user's scope is a 404, not a silent reset."""
     raw = request.GET.get("puskesmas")
-    if raw:
-        if not raw.isdigit():
-            raise Http404
-        chosen = selectors.puskesmas_for_user(request.user, int(raw))
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404
+    return selectors.puskesmas_for_user(request.user, int(raw))
+
+
+def _filters(
+    request: AuthedRequest, puskesmas: list[Facility]
+) -> tuple[FilterForm, Facility | None]:
     form = FilterForm(request.GET or None, today=timezone.localdate(), puskesmas=puskesmas)
-    return form, chosen
+    return form, _chosen_puskesmas(request)
 
 
 def _query(form: FilterForm, **extra: Any) -> str:
@@ -114,6 +119,23 @@ def _raw(cell: selectors.Cell) -> Any:
     return round(float(value), 1) if isinstance(value, float) else value
 
 
+def _raw_cells(totals: selectors.Totals) -> list[Any]:
+    return [_raw(c) for c in selectors.cells(totals)]
+
+
+def _trend_export(
+    request: HttpRequest, figures: selectors.Figures, filters: list[str]
+) -> HttpResponse | None:
+    """The month-by-month trend table of a dashboard."""
+    return _export(
+        request,
+        filename=_slug(_("trend"), *filters),
+        title=_("Trend"),
+        headers=[_("Month"), *_indicator_headers()],
+        rows=[[f"{m:%Y-%m}", *_raw_cells(figures.by_month[m])] for m in figures.months],
+    )
+
+
 def _filter_names(form: FilterForm, chosen: Facility | None) -> list[str]:
     return [
         f"{form.month:%Y-%m}",
@@ -132,22 +154,13 @@ def district(request: AuthedRequest) -> HttpResponse:
         facility_ids=[f.pk for f in shown], programs=form.programs, month=form.month
     )
     rows = [(f, selectors.cells(figures.by_facility.get(f.pk, selectors.Totals()))) for f in shown]
-    table = request.GET.get("table", "puskesmas")
-    if table == "trend":
-        export = _export(
-            request,
-            filename=_slug(_("trend"), *_filter_names(form, chosen)),
-            title=_("Trend"),
-            headers=[_("Month"), *_indicator_headers()],
-            rows=[
-                [f"{m:%Y-%m}", *(_raw(c) for c in selectors.cells(figures.by_month[m]))]
-                for m in figures.months
-            ],
-        )
+    filters = _filter_names(form, chosen)
+    if request.GET.get("table") == "trend":
+        export = _trend_export(request, figures, filters)
     else:
         export = _export(
             request,
-            filename=_slug("puskesmas", *_filter_names(form, chosen)),
+            filename=_slug("puskesmas", *filters),
             title=_("Puskesmas"),
             headers=[_("Puskesmas"), *_indicator_headers()],
             rows=[[f.name, *(_raw(c) for c in cells)] for f, cells in rows],
@@ -203,21 +216,13 @@ def puskesmas(request: AuthedRequest, pk: int) -> HttpResponse:
     program_rows = [
         (p, selectors.cells(figures.by_program.get(p.value, selectors.Totals()))) for p in programs
     ]
+    filters = _filter_names(form, facility)
     if request.GET.get("table") == "trend":
-        export = _export(
-            request,
-            filename=_slug(_("trend"), *_filter_names(form, facility)),
-            title=_("Trend"),
-            headers=[_("Month"), *_indicator_headers()],
-            rows=[
-                [f"{m:%Y-%m}", *(_raw(c) for c in selectors.cells(figures.by_month[m]))]
-                for m in figures.months
-            ],
-        )
+        export = _trend_export(request, figures, filters)
     else:
         export = _export(
             request,
-            filename=_slug(_("programmes"), *_filter_names(form, facility)),
+            filename=_slug(_("programmes"), *filters),
             title=_("Programmes"),
             headers=[_("Programme"), *_indicator_headers()],
             rows=[[p.label, *(_raw(c) for c in cells)] for p, cells in program_rows],
@@ -293,11 +298,7 @@ def medicine_balance(request: AuthedRequest) -> HttpResponse:
     puskesmas = selectors.dashboard_puskesmas(request.user)
     today = timezone.localdate()
     tracer_only = request.GET.get("tracer") == "1"
-    chosen = None
-    if request.GET.get("puskesmas"):
-        if not request.GET["puskesmas"].isdigit():
-            raise Http404
-        chosen = selectors.puskesmas_for_user(request.user, int(request.GET["puskesmas"]))
+    chosen = _chosen_puskesmas(request)
     state = request.GET.get("state", "")
     state = state if state in ("shortage", "excess") else ""
     rows, transfers = selectors.medicine_balance(
