@@ -435,13 +435,14 @@ def _monthly_use(facility_ids: Iterable[int], today: dt.date) -> dict[tuple[int,
 
 
 def medicine_balance(
-    *, puskesmas: Sequence[Facility], today: dt.date, tracer_only: bool = False
+    *, puskesmas: Sequence[Facility], as_of: dt.date, tracer_only: bool = False
 ) -> tuple[list[BalanceRow], list[Transfer]]:
     """KMK III.C.5: per medicine, puskesmas short of it and puskesmas holding more than they
     use, and transfers from the second to the first (within one regency), largest first.
 
-    Use is the units dispensed in the last 90 days (net of reversals) per month; stock is
-    the usable (unexpired) units of the PRB store and depots (pharmacy's regency levels).
+    Read on ``as_of`` (today, or the last day of a past period): use is the units dispensed
+    in the 90 days up to it (net of reversals) per month; stock is the usable (unexpired)
+    units of the PRB store and depots held at the end of that day (pharmacy's regency levels).
     """
     from pharmacy.models import Medicine
     from pharmacy.selectors import stock_levels_for_regency
@@ -453,10 +454,10 @@ def medicine_balance(
     names = {m.pk: str(m) for m in medicines}
     usable: dict[tuple[int, int], int] = defaultdict(int)
     for regency_id in sorted({f.regency_id for f in puskesmas}):
-        for level_row in stock_levels_for_regency(regency_id, as_of=today, medicines=list(names)):
+        for level_row in stock_levels_for_regency(regency_id, as_of=as_of, medicines=list(names)):
             if level_row.facility_id in by_pk:
                 usable[(level_row.facility_id, level_row.medicine_id)] += level_row.usable_quantity
-    use = _monthly_use(by_pk, today)
+    use = _monthly_use(by_pk, as_of)
     rows: list[BalanceRow] = []
     for facility_id, medicine_id in sorted(set(usable) | set(use)):
         if medicine_id not in names:

@@ -21,7 +21,8 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.http import AuthedRequest
 from dashboards import charts, exports, selectors
 from dashboards import indicators as ind
-from dashboards.forms import FilterForm
+from dashboards.facts import reference_date
+from dashboards.forms import FilterForm, month_choices
 from facilities.models import Facility
 from patients.programs import Program
 
@@ -301,8 +302,12 @@ def medicine_balance(request: AuthedRequest) -> HttpResponse:
     chosen = _chosen_puskesmas(request)
     state = request.GET.get("state", "")
     state = state if state in ("shortage", "excess") else ""
+    # The period: a month of the dashboards' choices, read at its last day (today for this one).
+    period_form = FilterForm(request.GET or None, today=today, puskesmas=[])
+    month = period_form.month
+    as_of = reference_date(month, today)
     rows, transfers = selectors.medicine_balance(
-        puskesmas=puskesmas, today=today, tracer_only=tracer_only
+        puskesmas=puskesmas, as_of=as_of, tracer_only=tracer_only
     )
     if chosen:
         rows = [r for r in rows if r.facility.pk == chosen.pk]
@@ -313,12 +318,13 @@ def medicine_balance(request: AuthedRequest) -> HttpResponse:
         chosen.kemenkes_code if chosen else _("all puskesmas"),
         state and _state_label(state),
         _("tracer") if tracer_only else "",
-        f"{today:%Y-%m-%d}",
+        f"{as_of:%Y-%m-%d}",
     ]
     query = urlencode(
         {
             k: v
             for k, v in {
+                "period": f"{month:%Y-%m}",
                 "puskesmas": chosen.pk if chosen else "",
                 "state": state,
                 "tracer": "1" if tracer_only else "",
@@ -369,6 +375,9 @@ def medicine_balance(request: AuthedRequest) -> HttpResponse:
         "rows": rows,
         "transfers": transfers,
         "today": today,
+        "balance_as_of": as_of,
+        "period": f"{month:%Y-%m}",
+        "periods": month_choices(today),
         "tracer_only": tracer_only,
         "query": query,
         "puskesmas": puskesmas,

@@ -15,13 +15,16 @@ from django.db.models import (
     F,
     IntegerField,
     Min,
+    OuterRef,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
     Window,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -586,14 +589,31 @@ def stock_levels_for_regency(
     """Units of each medicine per facility of the regency, over its PRB store and depots.
 
     One row per facility × medicine that has ever had a balance there; ``usable_quantity``
-    leaves out expired lots. No patient data: this is what dinkes may see.
+    leaves out the lots expired on ``as_of``. For a past ``as_of`` the units are those held at
+    the end of that day: each lot's balance less its stock-card movements dated after it.
+    No patient data: this is what dinkes may see.
     """
-    as_of = as_of or timezone.localdate()
+    today = timezone.localdate()
+    as_of = as_of or today
     balances = StockBalance.objects.filter(
         store__facility__regency=regency, store__kind__in=Store.DISPENSING
     )
     if medicines is not None:
         balances = balances.filter(medicine_id__in=list(medicines))
+    held: Any = F("quantity")
+    if as_of < today:
+        later = (
+            StockCardLine.objects.filter(
+                store_id=OuterRef("store_id"), lot_id=OuterRef("lot_id"), date__gt=as_of
+            )
+            .values("store_id", "lot_id")
+            .annotate(net=Sum(F("quantity_in") - F("quantity_out")))
+            .values("net")
+        )
+        balances = balances.annotate(
+            held=F("quantity") - Coalesce(Subquery(later, output_field=IntegerField()), Value(0))
+        )
+        held = F("held")
     rows = (
         balances.values(
             "store__facility_id",
@@ -603,16 +623,22 @@ def stock_levels_for_regency(
             "medicine__strength",
         )
         .annotate(
-            total=Sum("quantity"),
+            total=Sum(held),
             usable=Sum(
                 Case(
-                    When(lot__expiry_date__gt=as_of, then=F("quantity")),
+                    When(lot__expiry_date__gt=as_of, then=held),
                     default=Value(0),
                     output_field=IntegerField(),
                 )
             ),
             nearest_expiry=Min(
-                Case(When(quantity__gt=0, lot__expiry_date__gt=as_of, then=F("lot__expiry_date")))
+                Case(
+                    When(
+                        GreaterThan(held, 0),
+                        lot__expiry_date__gt=as_of,
+                        then=F("lot__expiry_date"),
+                    )
+                )
             ),
         )
         .order_by("store__facility__name", "medicine__name", "medicine__strength")

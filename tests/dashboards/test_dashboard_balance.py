@@ -50,7 +50,7 @@ def stock(world, frozen_today):  # type: ignore[no-untyped-def]
 
 def test_shortage_and_excess_make_a_transfer_within_the_regency(world, stock, frozen_today):
     rows, transfers = selectors.medicine_balance(
-        puskesmas=[world.pkm1, world.pkm2], today=frozen_today, tracer_only=True
+        puskesmas=[world.pkm1, world.pkm2], as_of=frozen_today, tracer_only=True
     )
     states = {(row.facility.name, row.state): row for row in rows}
     short = states[("Puskesmas Satu", "shortage")]
@@ -73,3 +73,45 @@ def test_the_page_shows_the_officer_s_regency_only(world, stock, login):
     assert lines[1].endswith(",Puskesmas Dua,Puskesmas Satu,50")
     other = login(world.dinkes_b).get(URL).content.decode()
     assert "Puskesmas Satu" not in other and "Tidak perlu mutasi." in other
+
+
+def test_a_past_period_reads_the_stock_and_use_of_its_last_day(world, stock, frozen_today):
+    """September: the 100 units received on 1 September were all still held, nothing used yet."""
+    rows, transfers = selectors.medicine_balance(
+        puskesmas=[world.pkm1, world.pkm2], as_of=dt.date(2026, 9, 30), tracer_only=True
+    )
+    assert {(r.facility.name, r.state, r.usable, r.monthly_use) for r in rows} == {
+        ("Puskesmas Satu", "excess", 100, 0),
+        ("Puskesmas Dua", "excess", 500, 0),
+    }
+    assert transfers == []
+
+
+def test_the_period_filter_reaches_the_page_and_both_exports(world, stock, login, frozen_today):
+    client = login(world.dinkes_a)
+    html = client.get(URL, {"tracer": "1", "period": "2026-09"}).content.decode()
+    assert '<option value="2026-09" selected>' in html
+    assert "30/09/2026" in html and "Tidak perlu mutasi." in html
+    assert "period=2026-09" in html  # the export links keep the period
+    for fmt in ("csv", "xlsx"):
+        response = client.get(
+            URL,
+            {"tracer": "1", "period": "2026-09", "state": "excess", "export": fmt},
+        )
+        disposition = response["Content-Disposition"]
+        assert "kelebihan" in disposition and "2026-09-30" in disposition, disposition
+    csv_rows = (
+        client.get(URL, {"tracer": "1", "period": "2026-09", "export": "csv", "table": "balance"})
+        .content.decode("utf-8-sig")
+        .splitlines()
+    )
+    assert sorted(line.split(",")[1:4] for line in csv_rows[1:]) == [
+        ["Puskesmas Dua", "Kelebihan", "500"],
+        ["Puskesmas Satu", "Kelebihan", "100"],
+    ]
+    now = client.get(URL, {"tracer": "1", "export": "csv", "table": "balance"})
+    assert f"{frozen_today:%Y-%m-%d}" in now["Content-Disposition"]
+    assert any(
+        ",Puskesmas Satu,Kekurangan,10," in line
+        for line in now.content.decode("utf-8-sig").splitlines()
+    )

@@ -273,3 +273,20 @@ def test_expired_lots_and_less_than_a_month_make_a_medicine_unavailable(world, s
     )
     assert [line["medicine"] for line in lines] == [metformin.pk]
     assert not selectors.regimen_lines_unavailable(_regimen(metformin, 60), {metformin.pk: 60})
+
+
+def test_district_stock_levels_on_a_past_day_undo_the_later_movements(
+    world, store1, metformin
+) -> None:
+    receive(store1, metformin, 200, user=world.farmasi1, on=dt.date(2026, 10, 1))
+    dispense(world, store1, metformin, 60, dt.date(2026, 10, 5))
+    dispense(world, store1, metformin, 30, dt.date(2026, 11, 2))
+
+    def held(on: dt.date) -> list[tuple[int, int]]:
+        rows = selectors.stock_levels_for_regency(world.regency_a, as_of=on)
+        return [(r.quantity, r.usable_quantity) for r in rows]
+
+    assert held(dt.date(2026, 9, 30)) == [(0, 0)]
+    assert held(dt.date(2026, 10, 4)) == [(200, 200)]
+    assert held(dt.date(2026, 10, 31)) == [(140, 140)]
+    assert held(TODAY) == [(110, 110)]
