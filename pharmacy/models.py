@@ -338,20 +338,21 @@ class StockCardLineQuerySet(models.QuerySet["StockCardLine"]):
 
 @tracked()
 @pgtrigger.register(
-    # KMK III.C.6: the record must be traceable. A line is never deleted or rewritten;
-    # a mistake is corrected by a reversing line. Only the running balance may move,
-    # when a backdated line is inserted before it. TRUNCATE skips row triggers: a
-    # statement trigger refuses it.
+    # KMK III.C.6: the record must be traceable. A line is never deleted or rewritten,
+    # not even its running balance (the balance when it was written); a mistake is
+    # corrected by a reversing line. TRUNCATE skips row triggers: a statement trigger
+    # refuses it.
     pgtrigger.Protect(name="stock_card_no_delete", operation=pgtrigger.Delete),
-    pgtrigger.Protect(
-        name="stock_card_append_only",
-        operation=pgtrigger.Update,
-        condition=pgtrigger.AnyChange(exclude=["balance_after"]),
-    ),
+    pgtrigger.Protect(name="stock_card_no_update", operation=pgtrigger.Update),
     refuse_truncate("stock_card_no_truncate"),
 )
 class StockCardLine(models.Model):
-    """One line of the kartu stok of a store, medicine and lot (KMK III.C.6)."""
+    """One line of the kartu stok of a store, medicine and lot (KMK III.C.6).
+
+    Lines are kept in the order they are written (``id``); ``date`` is the movement's own
+    date, which may be earlier than lines already written (a backdated receipt), and
+    ``balance_after`` the lot's balance in the store once this line was written.
+    """
 
     class Movement(models.TextChoices):
         RECEIPT = "receipt", _("Receipt")
@@ -395,7 +396,8 @@ class StockCardLine(models.Model):
     objects = StockCardLineQuerySet.as_manager()
 
     class Meta:
-        ordering = ["date", "id"]
+        # The order lines were written: ``balance_after`` runs in this order.
+        ordering = ["id"]
         verbose_name = _("stock card line")
         verbose_name_plural = _("stock card lines")
         constraints = [

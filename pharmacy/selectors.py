@@ -196,16 +196,17 @@ class StockCardAnnotations(TypedDict):
 def stock_card(
     *, store: Store, medicine: Medicine, lot: Lot | None = None
 ) -> "QuerySet[WithAnnotations[StockCardLine, StockCardAnnotations]]":
-    """The kartu stok of a medicine in a store (all lots, or one), in card order.
+    """The kartu stok of a medicine in a store (all lots, or one), in card order: the
+    order the lines were written, each with its movement's date (a backdated receipt
+    appears where it was written, with its own date).
 
-    ``balance_after`` is the lot's running balance; ``medicine_balance`` the medicine's
-    across lots, computed on the fly so it can never disagree with the lines.
+    ``balance_after`` is the lot's balance once the line was written; ``medicine_balance``
+    the medicine's across lots, computed on the fly so it can never disagree with the lines.
     """
     if lot is None:
         lines = StockCardLine.objects.filter(store=store, medicine=medicine).annotate(
             medicine_balance=Window(
-                Sum(F("quantity_in") - F("quantity_out")),
-                order_by=[F("date").asc(), F("id").asc()],
+                Sum(F("quantity_in") - F("quantity_out")), order_by=[F("id").asc()]
             )
         )
     else:
@@ -216,7 +217,7 @@ def stock_card(
         )
     # django-stubs cannot match an annotated custom QuerySet (StockCardLineQuerySet) to
     # WithAnnotations (typeddjango/django-stubs#1190); the annotation is the one declared.
-    return lines.select_related("lot", "user").order_by("date", "id")  # type: ignore[return-value]
+    return lines.select_related("lot", "user").order_by("id")  # type: ignore[return-value]
 
 
 # ---------------------------------------------------------------------------
@@ -712,21 +713,21 @@ class LedgerDifference:
     balance: int  # StockBalance.quantity (0 when the row is missing)
     card_total: int  # the sum of the card's lines
     wrong_lines: int  # lines whose balance_after is not the card's running sum
-    first_wrong_date: dt.date | None
+    first_wrong_line_id: int | None  # the first of them in card order
 
 
 LEDGER_DIFFERENCES_SQL = """
 WITH card AS (
-    SELECT l.store_id, l.lot_id, l.date, l.balance_after,
+    SELECT l.id, l.store_id, l.lot_id, l.balance_after,
            sum(l.quantity_in - l.quantity_out) OVER (
-               PARTITION BY l.store_id, l.lot_id ORDER BY l.date, l.id
+               PARTITION BY l.store_id, l.lot_id ORDER BY l.id
            ) AS running
     FROM pharmacy_stockcardline l
 ),
 per_lot AS (
     SELECT store_id, lot_id,
            sum(CASE WHEN balance_after <> running THEN 1 ELSE 0 END) AS wrong_lines,
-           min(date) FILTER (WHERE balance_after <> running) AS first_wrong_date
+           min(id) FILTER (WHERE balance_after <> running) AS first_wrong_line_id
     FROM card GROUP BY store_id, lot_id
 ),
 totals AS (
@@ -735,7 +736,7 @@ totals AS (
 )
 SELECT s.id, s.facility_id, lo.id, lo.medicine_id,
        COALESCE(b.quantity, 0), COALESCE(t.card_total, 0),
-       COALESCE(p.wrong_lines, 0), p.first_wrong_date
+       COALESCE(p.wrong_lines, 0), p.first_wrong_line_id
 FROM totals t
 JOIN per_lot p ON (p.store_id, p.lot_id) = (t.store_id, t.lot_id)
 FULL OUTER JOIN pharmacy_stockbalance b ON (b.store_id, b.lot_id) = (t.store_id, t.lot_id)
@@ -750,8 +751,9 @@ def stock_ledger_differences() -> list[LedgerDifference]:
     """Recompute every balance from the stock card (KMK III.C.6) and list what disagrees.
 
     Two checks per store and lot: the balance row equals the sum of the card's lines, and
-    each line's ``balance_after`` equals the running sum in card order (date, id). Services
-    keep both true under row locks; a difference means someone wrote around them.
+    each line's ``balance_after`` equals the running sum in card order (the order lines
+    were written, ``id``). Services keep both true under row locks and the database refuses
+    any UPDATE of a card line; a difference means someone wrote around them.
     """
     with connection.cursor() as cursor:
         cursor.execute(LEDGER_DIFFERENCES_SQL)

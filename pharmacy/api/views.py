@@ -227,7 +227,7 @@ class StockCardLineListApi(ListAPIView):
             if not lot.isdigit():
                 raise ApiValidationError({"lot": [_("Must be a number.")]})
             lines = lines.filter(lot_id=int(lot))
-        return lines.order_by("date", "id")
+        return lines.order_by("id")  # card order: the order lines were written
 
     @extend_schema(
         parameters=[

@@ -1,12 +1,13 @@
 """The stock ledger: every stock change is a set of moves posted as stock-card lines under row locks, so a balance never goes negative."""
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Min, Q, Sum
+from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,9 +23,9 @@ from pharmacy.models import (
 #
 # Every movement goes through `post_moves`, which locks the (store, lot) balance rows it
 # touches in one statement ordered by id (so two transactions never wait on each other in
-# opposite orders), writes one stock-card line per move and moves the balance. The database
-# refuses a negative balance (CheckConstraint) and any edit of a card line other than the
-# running balance (trigger), so the card and the balances cannot disagree.
+# opposite orders), writes one stock-card line per move carrying the balance it leaves and
+# moves the balance. The database refuses a negative balance (CheckConstraint) and any
+# UPDATE or DELETE of a card line (triggers), so the card and the balances cannot disagree.
 # ---------------------------------------------------------------------------
 
 
@@ -69,35 +70,58 @@ def _stock_error(move: Move, available: int) -> ValidationError:
     )
 
 
-def _later_lines(keys: Iterable[tuple[int, int]], on: dt.date) -> dict[tuple[int, int], Any]:
-    """Per (store, lot): the card lines dated after ``on`` (count, lowest balance, net change)."""
-    condition = Q()
-    for store_id, lot_id in keys:
-        condition |= Q(store_id=store_id, lot_id=lot_id)
-    rows = (
-        StockCardLine.objects.filter(condition, date__gt=on)
-        .values("store_id", "lot_id")
-        .annotate(
-            count=Count("id"),
-            lowest=Min("balance_after"),
-            net_change=Sum(F("quantity_in") - F("quantity_out")),
-        )
-        .order_by()
-    )
-    return {(row["store_id"], row["lot_id"]): row for row in rows}
+# Per (store, lot): the card lines dated after ``on``, their count, their net change and
+# the lowest running change among them in date order (how far below the balance on
+# ``on`` the stock went afterwards, as the card reads by date).
+_LATER_LINES_SQL = """
+SELECT store_id, lot_id, count(*), sum(change), min(running)
+FROM (
+    SELECT store_id, lot_id, quantity_in - quantity_out AS change,
+           sum(quantity_in - quantity_out) OVER (
+               PARTITION BY store_id, lot_id ORDER BY date, id
+           ) AS running
+    FROM pharmacy_stockcardline
+    WHERE (store_id, lot_id) IN ({keys}) AND date > %s
+) later
+GROUP BY store_id, lot_id
+"""
+
+
+@dataclass(frozen=True)
+class _Later:
+    count: int
+    net_change: int
+    lowest_running: int
+
+
+def _later_lines(keys: Collection[tuple[int, int]], on: dt.date) -> dict[tuple[int, int], _Later]:
+    """Per (store, lot): what the card records dated after ``on`` (one query)."""
+    if not keys:
+        return {}
+    sql = _LATER_LINES_SQL.format(keys=", ".join(["(%s, %s)"] * len(keys)))
+    params: list[Any] = [value for key in sorted(keys) for value in key]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, on])
+        return {
+            (store_id, lot_id): _Later(count, net_change, lowest)
+            for store_id, lot_id, count, net_change, lowest in cursor.fetchall()
+        }
 
 
 def post_moves(*, actor: Any, on: dt.date, moves: Sequence[Move]) -> list[StockCardLine]:
     """Write the moves to the stock card; call inside ``transaction.atomic``.
 
-    A line dated before later lines of its card (a backdated entry) moves their running
-    balances by its change, and is refused, with nothing written, if any of them would go
-    below zero (KMK III.C.6: the card must stay traceable and true).
+    The card is kept in the order lines are written (a kartu stok is filled in line by
+    line): each line's ``balance_after`` is the lot's balance at the moment it was written
+    and is never changed afterwards; the movement's own date is a column of the line. A
+    line dated before lines already on the card (a backdated entry) therefore changes
+    nothing already written. It is still refused, with nothing written, if the card read
+    by date would go below zero on its date or any later date (KMK III.C.6: the card
+    must stay traceable and true; LPLPO and stock-out days read it by date).
 
     A fixed number of queries whatever the number of moves (the hot path of dispensing):
-    one to open missing balance rows, one to lock them, one for the later lines, one
-    insert of the card lines and one update of the balances; a backdated entry adds one
-    update of the later lines per lot.
+    one to open missing balance rows (receipts only), one to lock them, one for the lines
+    dated later, one insert of the card lines and one update of the balances.
     """
     if on > timezone.localdate():
         raise ValidationError({"date": [_("The date cannot be in the future.")]})
@@ -113,7 +137,6 @@ def post_moves(*, actor: Any, on: dt.date, moves: Sequence[Move]) -> list[StockC
     keys = {(m.store.pk, m.lot.pk) for m in moves}
     balances = lock_balances(keys)
     later = _later_lines(keys, on)
-    shifted: dict[tuple[int, int], int] = {}  # what this call moved the later lines by
     lines = []
     for move in moves:
         key = (move.store.pk, move.lot.pk)
@@ -121,23 +144,23 @@ def post_moves(*, actor: Any, on: dt.date, moves: Sequence[Move]) -> list[StockC
         if balance is None:
             raise _stock_error(move, 0)
         after = later.get(key)
-        balance_then = balance.quantity - (after["net_change"] if after else 0)
+        # The balance on ``on`` as the card reads by date (this call's earlier moves included).
+        balance_then = balance.quantity - (after.net_change if after else 0)
         if balance_then + move.change < 0:
             raise _stock_error(move, balance_then)
-        if after:
-            if after["lowest"] + shifted.get(key, 0) + move.change < 0:
-                raise ValidationError(
-                    _(
-                        "A backdated entry on %(date)s is refused: the stock card of %(medicine)s"
-                        " batch %(batch)s would go below zero after that date."
-                    )
-                    % {
-                        "date": f"{on:%d/%m/%Y}",
-                        "medicine": move.lot.medicine,
-                        "batch": move.lot.batch,
-                    }
+        if after and balance_then + move.change + after.lowest_running < 0:
+            raise ValidationError(
+                _(
+                    "A backdated entry on %(date)s is refused: the stock card of %(medicine)s"
+                    " batch %(batch)s would go below zero after that date."
                 )
-            shifted[key] = shifted.get(key, 0) + move.change
+                % {
+                    "date": f"{on:%d/%m/%Y}",
+                    "medicine": move.lot.medicine,
+                    "batch": move.lot.batch,
+                }
+            )
+        balance.quantity += move.change
         line = StockCardLine(
             store=move.store,
             medicine_id=move.lot.medicine_id,
@@ -146,7 +169,7 @@ def post_moves(*, actor: Any, on: dt.date, moves: Sequence[Move]) -> list[StockC
             movement=move.movement,
             quantity_in=max(move.change, 0),
             quantity_out=max(-move.change, 0),
-            balance_after=balance_then + move.change,
+            balance_after=balance.quantity,
             reference=move.reference[:100],
             counterparty=move.counterparty[:150],
             note=move.note[:255],
@@ -159,13 +182,7 @@ def post_moves(*, actor: Any, on: dt.date, moves: Sequence[Move]) -> list[StockC
         line.clean_fields(
             exclude=["store", "medicine", "lot", "patient", "prescription_line", "reverses", "user"]
         )
-        balance.quantity += move.change
         lines.append(line)
-    for (store_id, lot_id), change in shifted.items():
-        if change:
-            StockCardLine.objects.filter(store_id=store_id, lot_id=lot_id, date__gt=on).update(
-                balance_after=F("balance_after") + change
-            )
     StockCardLine.objects.bulk_create(lines)
     StockBalance.objects.bulk_update([balances[key] for key in sorted(keys)], ["quantity"])
     return lines

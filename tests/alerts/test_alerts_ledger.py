@@ -1,12 +1,15 @@
 """The nightly reconciliation recomputes every balance from the stock card (issue 10 item 7)."""
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
 
 from alerts.models import Alert
 from alerts.tasks import ledger_reconcile
 from pharmacy.models import StockBalance, StockCardLine
-from tests.pharmacy.conftest import receive
+from tests.pharmacy.conftest import TODAY, receive
 from tests.pharmacy.factories import MedicineFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,13 +52,47 @@ def test_a_tampered_balance_raises_one_alert_for_the_pharmacy(world, stocked) ->
     assert _mismatches().count() == 1
 
 
+def _tamper(sql: str, params: list) -> None:  # type: ignore[type-arg]
+    """Rewrite the card as someone with DDL rights would: the no-update trigger off."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred check left pending
+        cursor.execute("ALTER TABLE pharmacy_stockcardline DISABLE TRIGGER USER")
+        try:
+            cursor.execute(sql, params)
+        finally:
+            cursor.execute("ALTER TABLE pharmacy_stockcardline ENABLE TRIGGER USER")
+
+
+def test_a_running_balance_cannot_be_tampered_with_through_the_app(stocked) -> None:
+    store, lot = stocked
+    with pytest.raises(DatabaseError), transaction.atomic():
+        StockCardLine.objects.filter(store=store, lot=lot).update(balance_after=99)
+
+
 def test_a_tampered_running_balance_is_found(world, stocked) -> None:
     store, lot = stocked
-    first = StockCardLine.objects.filter(store=store, lot=lot).order_by("date", "id").first()
-    StockCardLine.objects.filter(pk=first.pk).update(balance_after=99)
+    first, second = StockCardLine.objects.filter(store=store, lot=lot).order_by("id")
+    assert (first.balance_after, second.balance_after) == (100, 120)
+    _tamper("UPDATE pharmacy_stockcardline SET balance_after = 99 WHERE id = %s", [first.pk])
     result = ledger_reconcile.apply().get()
     assert result["differences"] == 1
-    assert "1" in _mismatches().get().body
+    alert = _mismatches().get()
+    assert "120" in alert.body and "1 baris" in alert.body
+
+
+def test_lines_written_out_of_date_order_are_not_a_difference(world, stocked) -> None:
+    """A backdated receipt sits where it was written; the card agrees in card order."""
+    store, lot = stocked
+    receive(
+        store,
+        lot.medicine,
+        7,
+        user=world.farmasi1,
+        on=TODAY - dt.timedelta(days=30),
+        batch=lot.batch,
+        expiry=lot.expiry_date,
+    )
+    assert ledger_reconcile.apply().get()["differences"] == 0
 
 
 def test_the_alert_resolves_once_the_figures_agree_again(world, stocked) -> None:

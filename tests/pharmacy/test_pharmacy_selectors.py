@@ -96,6 +96,42 @@ def test_the_lplpo_by_hand(history, store1, metformin) -> None:
     )
 
 
+def test_a_receipt_written_late_counts_on_its_own_date(history, world, store1, metformin) -> None:
+    """The card runs in the order lines were written; the reports read it by date."""
+    receive(
+        store1,
+        metformin,
+        15,
+        user=world.farmasi1,
+        on=dt.date(2026, 7, 20),
+        batch="L4",
+        expiry=dt.date(2029, 1, 31),
+    )
+    card = list(selectors.stock_card(store=store1, medicine=metformin))
+    assert [(line.date, line.balance_after, line.medicine_balance) for line in card[-2:]] == [
+        (dt.date(2026, 11, 1), 50, 60),
+        (dt.date(2026, 7, 20), 15, 75),
+    ]
+    usage = selectors.monthly_usage(
+        store=store1,
+        medicine=metformin,
+        first_month=dt.date(2026, 7, 1),
+        last_month=dt.date(2026, 8, 1),
+    )
+    assert [(u.month.month, u.quantity_used, u.stock_out_days) for u in usage] == [
+        (7, 30, 15),  # zero from 5 to 19 July only
+        (8, 20, 0),
+    ]
+    (july,) = selectors.lplpo(store=store1, month=dt.date(2026, 7, 1))
+    assert (july.opening, july.received, july.used, july.closing, july.stock_out_days) == (
+        30,
+        15,
+        30,
+        15,
+        15,
+    )
+
+
 @pytest.fixture
 def four_medicines(world, store1):  # type: ignore[no-untyped-def]
     """Alfa V 100 × Rp1000, Beta E 60 × Rp500, Gamma E 150 × Rp100, Delta N 100 × Rp50."""

@@ -20,9 +20,10 @@ pytestmark = pytest.mark.django_db
 
 
 def card(store, lot):  # type: ignore[no-untyped-def]
+    """The lot's card in card order: the order its lines were written."""
     return list(
         StockCardLine.objects.filter(store=store, lot=lot)
-        .order_by("date", "id")
+        .order_by("id")
         .values_list("date", "quantity_in", "quantity_out", "balance_after")
     )
 
@@ -131,12 +132,13 @@ def test_nothing_to_dispense_writes_nothing(world, store1, metformin) -> None:
     assert prescription.status == Prescription.Status.WAITING
 
 
-def test_a_backdated_receipt_recomputes_the_later_balances(world, store1, metformin) -> None:
+def test_a_backdated_receipt_changes_no_line_already_written(world, store1, metformin) -> None:
     lot = receive(store1, metformin, 10, user=world.farmasi1, on=dt.date(2026, 11, 1)).lot
     prescription = prescribe(world, world.patient1, metformin, 8, on=dt.date(2026, 11, 5))
     services.stock_dispense(
         actor=world.farmasi1, prescription=prescription, dispensed_on=dt.date(2026, 11, 5)
     )
+    written = card(store1, lot)
     receive(
         store1,
         metformin,
@@ -146,12 +148,17 @@ def test_a_backdated_receipt_recomputes_the_later_balances(world, store1, metfor
         batch=lot.batch,
         expiry=lot.expiry_date,
     )
+    # The card runs in the order lines were written; the receipt keeps its own date and
+    # the balance it left, and the lines before it keep theirs.
     assert card(store1, lot) == [
-        (dt.date(2026, 11, 1), 10, 0, 10),
-        (dt.date(2026, 11, 3), 5, 0, 15),
-        (dt.date(2026, 11, 5), 0, 8, 7),
+        *written,
+        (dt.date(2026, 11, 3), 5, 0, 7),
     ]
+    assert written == [(dt.date(2026, 11, 1), 10, 0, 10), (dt.date(2026, 11, 5), 0, 8, 2)]
     assert balance(store1, lot) == 7
+    # No line was ever updated: pghistory recorded inserts only.
+    events = StockCardLine.pgh_event_model.objects.filter(lot=lot)
+    assert set(events.values_list("pgh_label", flat=True)) == {"insert"}
 
 
 def test_a_backdated_entry_that_would_go_negative_is_refused(world, store1, metformin) -> None:
@@ -176,6 +183,44 @@ def test_a_backdated_entry_that_would_go_negative_is_refused(world, store1, metf
     assert balance(store1, lot) == 2
 
 
+def test_a_backdated_entry_is_checked_against_the_card_read_by_date(
+    world, store1, metformin
+) -> None:
+    lot = receive(store1, metformin, 10, user=world.farmasi1, on=dt.date(2026, 11, 1)).lot
+    first = prescribe(world, world.patient1, metformin, 8, on=dt.date(2026, 11, 4))
+    services.stock_dispense(
+        actor=world.farmasi1, prescription=first, dispensed_on=dt.date(2026, 11, 4)
+    )
+    receive(
+        store1,
+        metformin,
+        20,
+        user=world.farmasi1,
+        on=dt.date(2026, 11, 6),
+        batch=lot.batch,
+        expiry=lot.expiry_date,
+    )
+    before = card(store1, lot)
+
+    def give_back(quantity: int) -> None:
+        services.stock_return(
+            actor=world.farmasi1,
+            store=store1,
+            returned_on=dt.date(2026, 11, 2),
+            lines=[services.LotQuantity(lot=lot, quantity=quantity)],
+            supplier="IFK",
+            reason="Retur",
+        )
+
+    # 22 units today, but read by date the card held 2 between the 4th and the 6th:
+    # 5 going back on the 2nd would leave -3 there.
+    with pytest.raises(ValidationError, match="tanggal mundur|di bawah nol"):
+        give_back(5)
+    assert card(store1, lot) == before and balance(store1, lot) == 22
+    give_back(2)
+    assert card(store1, lot) == [*before, (dt.date(2026, 11, 2), 0, 2, 20)]
+
+
 def test_an_entry_dated_in_the_future_is_refused(world, store1, metformin) -> None:
     with pytest.raises(ValidationError):
         receive(store1, metformin, 10, user=world.farmasi1, on=TODAY + dt.timedelta(days=1))
@@ -191,6 +236,19 @@ def test_the_card_is_append_only_in_the_database(world, store1, metformin) -> No
         cursor.execute("UPDATE pharmacy_stockcardline SET reference = 'x' WHERE id = %s", [line.pk])
     line.refresh_from_db()
     assert line.quantity_in == 10 and line.reference == "SBBK/001"
+
+
+def test_the_running_balance_of_a_line_cannot_be_changed(world, store1, metformin) -> None:
+    line = receive(store1, metformin, 10, user=world.farmasi1)
+    with pytest.raises(DatabaseError, match="Cannot update"), transaction.atomic():
+        StockCardLine.objects.filter(pk=line.pk).update(balance_after=99)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE pharmacy_stockcardline SET balance_after = balance_after + 5 WHERE id = %s",
+            [line.pk],
+        )
+    line.refresh_from_db()
+    assert line.balance_after == 10
 
 
 def test_the_database_refuses_a_negative_balance(world, store1, metformin) -> None:
