@@ -60,6 +60,17 @@ class PatientInput:
     address: str = ""
     phone: str = ""
 
+    @classmethod
+    def of(cls, patient: Patient) -> PatientInput:
+        """The identity a letter carries for a patient PRB already knows."""
+        return cls(
+            nik=patient.nik,
+            bpjs_number=patient.bpjs_number,
+            name=patient.name,
+            sex=patient.sex,
+            birth_date=patient.birth_date,
+        )
+
 
 @dataclass(frozen=True)
 class LetterMedicineInput:

@@ -18,6 +18,7 @@ from tests.alerts.factories import (
 )
 from tests.patients.factories import PatientFactory
 from tests.pharmacy.factories import MedicineFactory, StoreFactory
+from tests.referrals.factories import record_visit
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
 
@@ -426,11 +427,7 @@ def test_weekly_digest_per_facility_and_pustu_once_a_week(world) -> None:
 
 def _recorded_visit(world, case, *, on, facts):  # type: ignore[no-untyped-def]
     """A visit through referrals' service: it stores the engine's verdict with the visit."""
-    from referrals import services as referral_services
-
-    return referral_services.visit_record(
-        actor=world.dokter1, case=case, visit_date=on, adherence="good", facts=facts
-    )
+    return record_visit(world, case, on=on, facts=facts)
 
 
 def test_a_case_cleared_at_its_latest_visit_is_not_evaluated_again(world) -> None:

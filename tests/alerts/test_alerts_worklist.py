@@ -20,6 +20,7 @@ from tests.alerts.factories import (
     VisitFactory,
 )
 from tests.patients.factories import PatientFactory
+from tests.referrals.factories import record_visit
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
 
@@ -297,7 +298,6 @@ def test_csv_export_lists_the_filtered_rows_and_is_audited(world, login) -> None
 
 
 def test_schedule_follows_visits_and_the_care_plan(world, login) -> None:
-    from referrals import services as referral_services
     from tests.referrals.factories import enrol
 
     case = enrol(world)  # enrolled 5 Oct, control every 30 days → 4 Nov (overdue)
@@ -308,13 +308,7 @@ def test_schedule_follows_visits_and_the_care_plan(world, login) -> None:
         return [(d.date, item.code) for d in days for item in d.examinations]
 
     assert exams(dt.date(2026, 11, 1)) == [(dt.date(2026, 11, 5), "glucose")]
-    referral_services.visit_record(
-        actor=world.dokter1,
-        case=case,
-        visit_date=TODAY,
-        adherence="good",
-        facts={"fpg_mg_dl": 118.0},
-    )
+    record_visit(world, case, on=TODAY, facts={"fpg_mg_dl": 118.0})
     assert not selectors.worklist(user=world.dokter1, as_of=TODAY).exists()
     # The visit recorded the glucose: the examination due on 5 Nov is done.
     assert exams(dt.date(2026, 11, 1)) == []

@@ -11,7 +11,7 @@ from interop.models import OutboxState
 from interop.tasks import outbox_dispatch_due
 from referrals import services as referrals
 from tests.conftest import World
-from tests.referrals.factories import FormularyMedicineFactory, enrol
+from tests.referrals.factories import FormularyMedicineFactory, enrol, record_visit
 from tests.support.bpjs_fake import BpjsFake
 
 VISIT_DAY = dt.date(2026, 11, 5)
@@ -26,11 +26,10 @@ def pcare_on(settings, bpjs_fake: BpjsFake) -> BpjsFake:  # type: ignore[no-unty
 
 def _visit(world: World, day: dt.date = VISIT_DAY):  # type: ignore[no-untyped-def]
     case = enrol(world)
-    return referrals.visit_record(
-        actor=world.dokter1,
-        case=case,
-        visit_date=day,
-        adherence="good",
+    return record_visit(
+        world,
+        case,
+        on=day,
         facts={"fpg_mg_dl": 110.0, "sbp": 132.0, "dbp": 84.0},
         weight_kg=61.5,
         height_cm=155,

@@ -12,7 +12,6 @@ from interop.errors import InteropError
 from patients.models import Patient
 from referrals.models import BackReferralLetter
 from tests.conftest import World
-from tests.facilities.factories import FacilityFactory
 from tests.referrals.factories import FormularyMedicineFactory
 from tests.support.bpjs_fake import SECRET as FAKE_SECRET
 from tests.support.bpjs_fake import BpjsFake, srb_example
@@ -25,16 +24,6 @@ def metformin(db: None):  # type: ignore[no-untyped-def]
     medicine = FormularyMedicineFactory()
     BpjsMedicine.objects.create(code="12100101", name="METFORMIN 500 MG", medicine=medicine)
     return medicine
-
-
-@pytest.fixture
-def hospital(world: World) -> Facility:
-    return FacilityFactory(
-        regency=world.regency_a,
-        kind=Facility.Kind.RUMAH_SAKIT,
-        name="RSUD Djoelham",
-        bpjs_code="0301R001",
-    )
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,3 @@
-import datetime as dt
 import logging
 
 import pytest
@@ -10,8 +9,7 @@ from facilities.models import Facility
 from interop.models import OutboxState
 from referrals.models import BackReferralLetter
 from tests.conftest import World
-from tests.facilities.factories import FacilityFactory
-from tests.referrals.factories import FormularyMedicineFactory, enrol
+from tests.referrals.factories import FormularyMedicineFactory, enrol, record_visit
 from tests.support.bpjs_fake import BpjsFake, srb_example
 
 SRB, SEP = "0301R0011125V000123", "0301R0011125V000456"
@@ -97,16 +95,6 @@ def test_the_facility_credentials_are_used_before_the_environment(
 
 
 # ---------------------------------------------------------------- SRB on the intake form
-
-
-@pytest.fixture
-def hospital(world: World) -> Facility:
-    return FacilityFactory(
-        regency=world.regency_a,
-        kind=Facility.Kind.RUMAH_SAKIT,
-        name="RSUD Djoelham",
-        bpjs_code="0301R001",
-    )
 
 
 def _participant(card: str = "0001234567890", provider: str = "", nik: str = "") -> dict:
@@ -225,12 +213,8 @@ def test_the_participant_of_another_puskesmas_is_404(
 
 
 def _pcare_row(world: World) -> PCareVisitOutbox:
-    from referrals import services as referrals
-
     case = enrol(world)
-    visit = referrals.visit_record(
-        actor=world.dokter1, case=case, visit_date=dt.date(2026, 11, 5), adherence="good"
-    )
+    visit = record_visit(world, case)
     return PCareVisitOutbox.objects.create(
         visit=visit,
         facility=world.pkm1,
@@ -283,15 +267,22 @@ def test_pharmacy_staff_cannot_resend_pcare_visits(world: World, login) -> None:
 # ---------------------------------------------------------------- Apotek Online claims
 
 
+def _november_claims() -> str:
+    return reverse("bpjs:apotek_claims") + "?month=2026-11"
+
+
+def _claim(client, capture_on_commit, url: str) -> None:  # type: ignore[no-untyped-def]
+    """Press "send the month's claims" and let the queued sends run."""
+    with capture_on_commit(execute=True):
+        client.post(url)
+
+
 def test_the_month_is_claimed_once_with_the_numbers_kept(
     world: World, bpjs_fake: BpjsFake, login, dispensed, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
-    client = login(world.farmasi1)
-    url = reverse("bpjs:apotek_claims") + "?month=2026-11"
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(url)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(url)  # a second press sends nothing again
+    client, url = login(world.farmasi1), _november_claims()
+    _claim(client, django_capture_on_commit_callbacks, url)
+    _claim(client, django_capture_on_commit_callbacks, url)  # a second press sends nothing
     row = ApotekClaimOutbox.objects.get(prescription=dispensed)
     assert (row.state, row.sjp_number) == (OutboxState.SENT, "0112A0011200001")
     assert len(bpjs_fake.prescriptions) == 1
@@ -307,10 +298,8 @@ def test_the_month_is_claimed_once_with_the_numbers_kept(
 def test_monitoring_is_reconciled_against_what_prb_dispensed(
     world: World, bpjs_fake: BpjsFake, login, dispensed, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
-    client = login(world.farmasi1)
-    url = reverse("bpjs:apotek_claims") + "?month=2026-11"
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(url)
+    client, url = login(world.farmasi1), _november_claims()
+    _claim(client, django_capture_on_commit_callbacks, url)
     bpjs_fake.claims = [
         {
             "nosepapotek": "0112A0011200001",
@@ -332,9 +321,9 @@ def test_monitoring_is_reconciled_against_what_prb_dispensed(
 
 
 def test_claims_of_another_puskesmas_are_not_listed(world: World, login, dispensed) -> None:  # type: ignore[no-untyped-def]
-    farmasi2_page = login(world.farmasi2).get(reverse("bpjs:apotek_claims") + "?month=2026-11")
+    farmasi2_page = login(world.farmasi2).get(_november_claims())
     assert world.patient1.name not in farmasi2_page.content.decode()
-    farmasi2_post = login(world.farmasi2).post(reverse("bpjs:apotek_claims") + "?month=2026-11")
+    farmasi2_post = login(world.farmasi2).post(_november_claims())
     assert farmasi2_post.status_code == 302
     assert not ApotekClaimOutbox.objects.exists()
 

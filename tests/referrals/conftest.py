@@ -4,7 +4,7 @@ import pytest
 
 from referrals import services
 from tests.conftest import TODAY
-from tests.referrals.factories import HospitalFactory, enrol
+from tests.referrals.factories import HospitalFactory, enrol, record_visit
 
 __all__ = ["TODAY"]
 
@@ -27,11 +27,9 @@ def letterhead(world):  # type: ignore[no-untyped-def]
 def rereferred(world, letterhead):  # type: ignore[no-untyped-def]
     """A DM case with one visit (numbers and yes/no facts) re-referred to RSUD Tujuan."""
     case = enrol(world)
-    services.visit_record(
-        actor=world.dokter1,
-        case=case,
-        visit_date=dt.date(2026, 11, 5),
-        adherence="good",
+    record_visit(
+        world,
+        case,
         facts={
             "hba1c_percent": 8.2,
             "fpg_mg_dl": 214.0,

@@ -64,13 +64,7 @@ def receive_letter(world, *, srb="SRB-0001", patient=None, facts=None, program="
         dpjp_name="dr. Ahmad, Sp.PD",
         srb_number=srb,
         letter_date=extra.pop("letter_date", dt.date(2026, 10, 1)),
-        patient=services.PatientInput(
-            nik=patient.nik,
-            bpjs_number=patient.bpjs_number,
-            name=patient.name,
-            sex=patient.sex,
-            birth_date=patient.birth_date,
-        ),
+        patient=services.PatientInput.of(patient),
         program=program,
         icd10=extra.pop("icd10", "E11.9"),
         attestations=extra.pop("attestations", ALL_ATTESTED),
@@ -89,6 +83,15 @@ def make_ready(facility, program, actor):
         program=program,
         available=[code for code, _text in kmk.RESOURCES[program]],
     )
+
+
+VISIT_DAY = dt.date(2026, 11, 5)
+
+
+def record_visit(world, case, *, on=VISIT_DAY, **fields):
+    """A control visit recorded by dokter1 (adherence good unless ``fields`` say otherwise)."""
+    fields.setdefault("adherence", "good")
+    return services.visit_record(actor=world.dokter1, case=case, visit_date=on, **fields)
 
 
 def enrol(world, **kwargs):

@@ -9,7 +9,12 @@ from django.urls import reverse
 
 from referrals import kmk, services
 from referrals.models import ContactAttempt, PrbCase, ReadinessGap
-from tests.referrals.factories import FormularyMedicineFactory, make_ready, receive_letter
+from tests.referrals.factories import (
+    FormularyMedicineFactory,
+    make_ready,
+    receive_letter,
+    record_visit,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -196,11 +201,10 @@ class TestMonitoringFromTheRegimen:
         case = self._schizophrenia_case(world, [risperidone])
         plan = case.care_plans.get()
         assert not plan.monitoring.filter(code="blood_count_anc").exists()
-        services.visit_record(
-            actor=world.dokter1,
-            case=case,
-            visit_date=dt.date(2026, 11, 2),
-            adherence="good",
+        record_visit(
+            world,
+            case,
+            on=dt.date(2026, 11, 2),
             lines=[services.VisitLineInput(medicine=clozapine, quantity=30, signa="1x1")],
         )
         blood = plan.monitoring.filter(code="blood_count_anc").order_by("due_on")

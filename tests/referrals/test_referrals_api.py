@@ -1,12 +1,9 @@
-import datetime as dt
-
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import User
 from patients.models import Patient
-from referrals import services
 from referrals.models import BackReferralLetter
 from tests.accounts.factories import UserFactory
 from tests.referrals.factories import (
@@ -14,6 +11,7 @@ from tests.referrals.factories import (
     FormularyMedicineFactory,
     HospitalFactory,
     enrol,
+    record_visit,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
@@ -124,13 +122,7 @@ def test_pustu_and_dinkes_cannot_post(world) -> None:
 @pytest.fixture
 def case(world):
     case = enrol(world)
-    services.visit_record(
-        actor=world.dokter1,
-        case=case,
-        visit_date=dt.date(2026, 11, 5),
-        adherence="good",
-        facts={"hba1c_percent": 8.2},
-    )
+    record_visit(world, case, facts={"hba1c_percent": 8.2})
     return case
 
 

@@ -8,10 +8,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from referrals import services
 from referrals.models import BackReferralLetter
 from tests.accounts.factories import UserFactory
-from tests.referrals.factories import DM_ELIGIBLE_FACTS, HospitalFactory, enrol
+from tests.referrals.factories import DM_ELIGIBLE_FACTS, HospitalFactory, enrol, record_visit
 from tests.referrals.test_referrals_api import URL as API_URL
 from tests.referrals.test_referrals_api import _payload
 from tests.referrals.test_referrals_views import _form_data
@@ -72,13 +71,7 @@ class TestTheVisitVerdictReadsTheBaseline:
     """III.B.1.d.2 compares with the accepted letter's facts (the case's baseline)."""
 
     def _visit(self, world, case, hba1c):
-        return services.visit_record(
-            actor=world.dokter1,
-            case=case,
-            visit_date=dt.date(2026, 11, 2),
-            adherence="good",
-            facts={"hba1c_percent": hba1c},
-        )
+        return record_visit(world, case, on=dt.date(2026, 11, 2), facts={"hba1c_percent": hba1c})
 
     def test_the_case_baseline_is_the_accepted_letters_facts(self, world) -> None:
         case = enrol(world, facts=HBA1C_75_FACTS)

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from referrals import services
-from tests.referrals.factories import enrol, make_ready, receive_letter
+from tests.referrals.factories import enrol, make_ready, receive_letter, record_visit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -20,9 +20,7 @@ def test_enrolment_brings_a_saturday_control_forward_to_friday(world) -> None:
 
 def test_a_visit_without_a_date_for_the_next_control_gets_a_working_day(world) -> None:
     case = enrol(world)
-    visit = services.visit_record(
-        actor=world.dokter1, case=case, visit_date=dt.date(2026, 11, 5), adherence="good"
-    )
+    visit = record_visit(world, case)
     # 5 November + 30 days = Saturday 5 December.
     assert visit.next_control_date == dt.date(2026, 12, 4)
     case.refresh_from_db()
@@ -31,11 +29,5 @@ def test_a_visit_without_a_date_for_the_next_control_gets_a_working_day(world) -
 
 def test_a_date_the_doctor_chose_is_kept(world) -> None:
     case = enrol(world)
-    visit = services.visit_record(
-        actor=world.dokter1,
-        case=case,
-        visit_date=dt.date(2026, 11, 5),
-        adherence="good",
-        next_control_date=dt.date(2026, 12, 5),
-    )
+    visit = record_visit(world, case, next_control_date=dt.date(2026, 12, 5))
     assert visit.next_control_date == dt.date(2026, 12, 5)

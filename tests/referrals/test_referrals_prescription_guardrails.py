@@ -10,11 +10,15 @@ from django.urls import reverse
 from pharmacy.models import Prescription, StockCardLine
 from referrals import services
 from referrals.models import ControlVisit
-from tests.referrals.factories import FormularyMedicineFactory, make_ready, receive_letter
+from tests.referrals.factories import (
+    VISIT_DAY,
+    FormularyMedicineFactory,
+    make_ready,
+    receive_letter,
+    record_visit,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
-
-VISIT_DAY = dt.date(2026, 11, 5)
 
 
 def _case(world, program, icd10, medicines=()):
@@ -70,9 +74,7 @@ def test_sle_methylprednisolone_8_mg_a_day_is_refused_and_nothing_is_saved(world
     before = _saved_counts()
     line = services.VisitLineInput(medicine=methylpred, quantity=30, signa="1x1")
     with pytest.raises(ValidationError) as exc:
-        services.visit_record(
-            actor=world.dokter1, case=case, visit_date=VISIT_DAY, adherence="good", lines=[line]
-        )
+        record_visit(world, case, lines=[line])
     (message,) = exc.value.message_dict["lines"]
     assert "KMK II.B.9.b" in message
     assert "8 mg/hari setara prednison 10 mg/hari" in message
@@ -88,20 +90,14 @@ def test_sle_azathioprine_is_refused_and_hydroxychloroquine_passes(world) -> Non
     hcq = _medicine("Hydroxychloroquine", "200 mg", ["SLE"])
     case = _case(world, "SLE", "M32.9")
     with pytest.raises(ValidationError) as exc:
-        services.visit_record(
-            actor=world.dokter1,
-            case=case,
-            visit_date=VISIT_DAY,
-            adherence="good",
+        record_visit(
+            world,
+            case,
             lines=[services.VisitLineInput(medicine=azathioprine, quantity=30, signa="1x1")],
         )
     assert "imunosupresan lain" in exc.value.message_dict["lines"][0]
-    visit = services.visit_record(
-        actor=world.dokter1,
-        case=case,
-        visit_date=VISIT_DAY,
-        adherence="good",
-        lines=[services.VisitLineInput(medicine=hcq, quantity=30, signa="1x1")],
+    visit = record_visit(
+        world, case, lines=[services.VisitLineInput(medicine=hcq, quantity=30, signa="1x1")]
     )
     assert visit.prescription is not None
 
@@ -181,12 +177,8 @@ def test_insulin_pens_beyond_the_dose_are_refused_at_the_visit(world) -> None:
     case = _case(world, "DM", "E11.9")
     line = services.VisitLineInput(medicine=pen, quantity=3, signa="1x10 IU", daily_dose=10)
     with pytest.raises(ValidationError) as exc:
-        services.visit_record(
-            actor=world.dokter1, case=case, visit_date=VISIT_DAY, adherence="good", lines=[line]
-        )
+        record_visit(world, case, lines=[line])
     assert "melebihi kebutuhan dosis" in exc.value.message_dict["lines"][0]
     enough = services.VisitLineInput(medicine=pen, quantity=2, signa="1x10 IU", daily_dose=10)
-    visit = services.visit_record(
-        actor=world.dokter1, case=case, visit_date=VISIT_DAY, adherence="good", lines=[enough]
-    )
+    visit = record_visit(world, case, lines=[enough])
     assert visit.warnings == []

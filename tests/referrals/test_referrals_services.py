@@ -7,6 +7,7 @@ from patients.models import Patient
 from pharmacy.models import Prescription
 from referrals import services
 from referrals.models import BackReferralLetter, ContactAttempt, PrbCase, ReReferral
+from tests.patients.factories import PatientFactory
 from tests.referrals.factories import (
     DM_ELIGIBLE_FACTS,
     FormularyMedicineFactory,
@@ -14,6 +15,7 @@ from tests.referrals.factories import (
     enrol,
     make_ready,
     receive_letter,
+    record_visit,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
@@ -28,32 +30,21 @@ def test_a_letter_is_stored_with_the_engines_verdict(world) -> None:
 
 
 def test_a_new_patient_is_registered_once(world) -> None:
-    new = Patient(
-        nik="1275010101800003",
-        bpjs_number="0009990000001",
-        name="Ani",
-        sex="M",
-        birth_date=dt.date(1980, 1, 1),
-        fktp=world.pkm1,
-    )
+    new = PatientFactory.build(fktp=world.pkm1, name="Ani")  # not saved: the letter brings her
     receive_letter(world, patient=new, srb="SRB-A")
     receive_letter(world, patient=new, srb="SRB-B")
-    assert Patient.objects.filter(nik="1275010101800003").count() == 1
+    assert Patient.objects.filter(nik=new.nik).count() == 1
 
 
 def test_a_wrong_nik_saves_nothing(world) -> None:
-    bad = Patient(
-        nik="1275013101800003",
-        bpjs_number="0009990000002",
-        name="Ani",
-        sex="F",
-        birth_date=dt.date(1980, 1, 1),
-        fktp=world.pkm1,
+    # Born 1 January 1980, female: the NIK's birth part should read 410180, not 310180.
+    bad = PatientFactory.build(
+        fktp=world.pkm1, sex="F", birth_date=dt.date(1980, 1, 1), nik="1275013101800003"
     )
     with pytest.raises(ValidationError) as exc:
         receive_letter(world, patient=bad)
     assert "nik" in exc.value.message_dict
-    assert not Patient.objects.filter(bpjs_number="0009990000002").exists()
+    assert not Patient.objects.filter(bpjs_number=bad.bpjs_number).exists()
     assert not BackReferralLetter.objects.exists()
 
 
@@ -137,13 +128,7 @@ def test_returning_needs_reasons(world) -> None:
 
 def test_a_visit_above_target_triggers_re_referral(world) -> None:
     case = enrol(world)
-    visit = services.visit_record(
-        actor=world.dokter1,
-        case=case,
-        visit_date=dt.date(2026, 11, 5),
-        adherence="good",
-        facts={"hba1c_percent": 8.2},
-    )
+    visit = record_visit(world, case, facts={"hba1c_percent": 8.2})
     assert visit.outcome == "re_refer"
     assert [c["id"] for c in visit.triggered] == ["III.B.1.d.2"]
     case.refresh_from_db()
@@ -156,9 +141,7 @@ def test_a_visit_above_target_triggers_re_referral(world) -> None:
 def test_a_future_visit_date_saves_nothing(world) -> None:
     case = enrol(world)
     with pytest.raises(ValidationError) as exc:
-        services.visit_record(
-            actor=world.dokter1, case=case, visit_date=dt.date(2026, 11, 11), adherence="good"
-        )
+        record_visit(world, case, on=dt.date(2026, 11, 11))
     assert "visit_date" in exc.value.message_dict
     assert not case.visits.exists()
 
@@ -166,11 +149,9 @@ def test_a_future_visit_date_saves_nothing(world) -> None:
 def test_the_prescription_becomes_a_dispensing_request(world) -> None:
     case = enrol(world)
     metformin = FormularyMedicineFactory()
-    visit = services.visit_record(
-        actor=world.dokter1,
-        case=case,
-        visit_date=dt.date(2026, 11, 5),
-        adherence="good",
+    visit = record_visit(
+        world,
+        case,
         facts={"fpg_mg_dl": 110.0},
         lines=[services.VisitLineInput(medicine=metformin, quantity=90, signa="3x1")],
     )
@@ -185,11 +166,9 @@ def test_above_the_formulary_maximum_nothing_is_saved(world) -> None:
     case = enrol(world)
     metformin = FormularyMedicineFactory()
     with pytest.raises(ValidationError):
-        services.visit_record(
-            actor=world.dokter1,
-            case=case,
-            visit_date=dt.date(2026, 11, 5),
-            adherence="good",
+        record_visit(
+            world,
+            case,
             lines=[services.VisitLineInput(medicine=metformin, quantity=200, signa="3x1")],
         )
     assert not case.visits.exists() and not Prescription.objects.exists()
@@ -206,22 +185,10 @@ def test_basal_insulin_above_20_units_is_refused(world) -> None:
     )
     line = services.VisitLineInput(medicine=insulin, quantity=2, signa="1x24 IU", daily_dose=24)
     with pytest.raises(ValidationError) as exc:
-        services.visit_record(
-            actor=world.dokter1,
-            case=case,
-            visit_date=dt.date(2026, 11, 5),
-            adherence="good",
-            lines=[line],
-        )
+        record_visit(world, case, lines=[line])
     assert "20" in exc.value.message_dict["lines"][0]
     at_limit = services.VisitLineInput(medicine=insulin, quantity=2, signa="1x20 IU", daily_dose=20)
-    visit = services.visit_record(
-        actor=world.dokter1,
-        case=case,
-        visit_date=dt.date(2026, 11, 5),
-        adherence="good",
-        lines=[at_limit],
-    )
+    visit = record_visit(world, case, lines=[at_limit])
     assert visit.warnings and "20" in visit.warnings[0]
 
 
@@ -256,28 +223,11 @@ def test_anti_seizure_change_needs_the_dpjp(world) -> None:
     same = [services.VisitLineInput(medicine=old, quantity=60, signa="2 x 1")]
     changed = [services.VisitLineInput(medicine=new, quantity=60, signa="2x1")]
     with pytest.raises(ValidationError) as exc:
-        services.visit_record(
-            actor=world.dokter1,
-            case=case,
-            visit_date=dt.date(2026, 11, 2),
-            adherence="good",
-            lines=changed,
-        )
+        record_visit(world, case, on=dt.date(2026, 11, 2), lines=changed)
     assert "III.B.6.a.3.a" in exc.value.message_dict["lines"][0]
-    services.visit_record(
-        actor=world.dokter1,
-        case=case,
-        visit_date=dt.date(2026, 11, 2),
-        adherence="good",
-        lines=same,
-    )
-    visit = services.visit_record(
-        actor=world.dokter1,
-        case=case,
-        visit_date=dt.date(2026, 11, 3),
-        adherence="good",
-        lines=changed,
-        dpjp_approval="dr. Sp.N, telepon 3/11",
+    record_visit(world, case, on=dt.date(2026, 11, 2), lines=same)
+    visit = record_visit(
+        world, case, on=dt.date(2026, 11, 3), lines=changed, dpjp_approval="dr. Sp.N, telepon 3/11"
     )
     assert visit.warnings
 
@@ -370,17 +320,9 @@ def test_medicines_unavailable_hook_reads_the_latest_visit(world) -> None:
         actor=world.dokter1, letter=letter, override_reason="uji", on=dt.date(2026, 10, 5)
     )
     assert services.case_medicines_unavailable(case) is None
-    services.visit_record(
-        actor=world.dokter1,
-        case=case,
-        visit_date=dt.date(2026, 11, 5),
-        adherence="good",
-        facts={"medicines_unavailable": True},
-    )
+    record_visit(world, case, facts={"medicines_unavailable": True})
     assert services.case_medicines_unavailable(case) is True
-    visit = services.visit_record(
-        actor=world.dokter1, case=case, visit_date=dt.date(2026, 11, 9), adherence="good"
-    )
+    visit = record_visit(world, case, on=dt.date(2026, 11, 9))
     assert visit.facts["medicines_unavailable"] is True
     assert [c["id"] for c in visit.triggered] == ["III.B.5.d.2"]
 
@@ -447,13 +389,7 @@ def test_the_form_and_the_api_build_the_same_letter_fingerprint(world) -> None:
         "hospital": HospitalFactory(regency=world.regency_a),
         "srb_number": "SRB-FP-1",
         "letter_date": dt.date(2026, 10, 1),
-        "patient": services.PatientInput(
-            nik=world.patient1.nik,
-            bpjs_number=world.patient1.bpjs_number,
-            name=world.patient1.name,
-            sex=world.patient1.sex,
-            birth_date=world.patient1.birth_date,
-        ),
+        "patient": services.PatientInput.of(world.patient1),
         "program": "DM",
         "icd10": "E11.9",
         "attestations": {**ALL_ATTESTED, "e": None},

@@ -15,6 +15,7 @@ from tests.referrals.factories import (
     enrol,
     make_ready,
     receive_letter,
+    record_visit,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
@@ -280,13 +281,7 @@ def test_a_future_visit_date_is_refused_and_keeps_the_input(world, login) -> Non
 
 def test_rereferral_from_a_visit_and_the_printable_letter(world, login) -> None:
     case = enrol(world)
-    visit = services.visit_record(
-        actor=world.dokter1,
-        case=case,
-        visit_date=dt.date(2026, 11, 5),
-        adherence="good",
-        facts={"hba1c_percent": 8.2},
-    )
+    visit = record_visit(world, case, facts={"hba1c_percent": 8.2})
     hospital = HospitalFactory(regency=world.regency_a, name="RSUD Tujuan")
     client = login(world.dokter1)
     form = client.get(
@@ -323,12 +318,8 @@ def test_the_control_card_and_receipt_print(world, login) -> None:
 def test_the_timeline_lists_everything(world, login) -> None:
     case = enrol(world)
     metformin = FormularyMedicineFactory()
-    services.visit_record(
-        actor=world.dokter1,
-        case=case,
-        visit_date=dt.date(2026, 11, 5),
-        adherence="good",
-        lines=[services.VisitLineInput(medicine=metformin, quantity=90, signa="3x1")],
+    record_visit(
+        world, case, lines=[services.VisitLineInput(medicine=metformin, quantity=90, signa="3x1")]
     )
     services.home_visit_record(
         actor=world.pustu_staff1,
@@ -419,13 +410,7 @@ def test_readiness_warning_and_edit(world, login) -> None:
 @pytest.fixture
 def pkm1_objects(world):
     case = enrol(world)
-    visit = services.visit_record(
-        actor=world.dokter1,
-        case=case,
-        visit_date=dt.date(2026, 11, 5),
-        adherence="good",
-        facts={"hba1c_percent": 8.2},
-    )
+    visit = record_visit(world, case, facts={"hba1c_percent": 8.2})
     referral = services.rereferral_create(
         actor=world.dokter1,
         case=case,

@@ -12,8 +12,12 @@ from pharmacy import services as pharmacy_services
 from pharmacy.models import Medicine, StockCardLine, Store
 from referrals import services
 from referrals.models import ControlVisit, PrbCase, ReReferral
+from satusehat.models import SatusehatSettings
 from tests.patients.factories import PatientFactory
-from tests.referrals.factories import ALL_ATTESTED, HospitalFactory, make_ready
+from tests.referrals.factories import HospitalFactory, make_ready, receive_letter, record_visit
+from tests.support import satusehat_fake
+
+SECRET = "rahasia-xyz"
 
 # Measurements of a controlled patient; a visit records those its programme takes.
 MEASURED = {
@@ -24,6 +28,30 @@ MEASURED = {
     "hba1c_percent": 6.8,
     "ldl_mg_dl": 95.0,
 }
+
+
+def sending_settings(facility: Any, *, fake: Any = None) -> SatusehatSettings:
+    """``facility`` sends to SATUSEHAT: to the loopback ``fake`` when given (its roots and
+    credentials), else to the default roots, which nothing answers in a test run."""
+    if fake is None:
+        return SatusehatSettings.objects.create(
+            facility=facility,
+            is_enabled=True,
+            organization_id="10000004",
+            location_id="loc-1",
+            client_id="id",
+            client_secret=SECRET,
+        )
+    return SatusehatSettings.objects.create(
+        facility=facility,
+        is_enabled=True,
+        auth_root=fake.url,
+        fhir_root=fake.url,
+        organization_id=satusehat_fake.ORGANIZATION_ID,
+        location_id=satusehat_fake.LOCATION_ID,
+        client_id=satusehat_fake.CLIENT_ID,
+        client_secret=satusehat_fake.CLIENT_SECRET,
+    )
 
 
 def visit_facts(program: str) -> dict[str, Any]:
@@ -63,24 +91,14 @@ def enrolled_case(
     )
     if registered_with is not None:
         registered_with.add_patient(patient.nik, f"P{patient.pk:011d}")
-    letter = services.letter_receive(
-        actor=world.dokter1,
-        facility=world.pkm1,
-        hospital=HospitalFactory(regency=world.regency_a),
-        dpjp_name="dr. Spesialis",
-        srb_number=f"SRB-{program}-{patient.pk}",
-        letter_date=dt.date(2026, 9, 1),
-        patient=services.PatientInput(
-            nik=patient.nik,
-            bpjs_number=patient.bpjs_number,
-            name=patient.name,
-            sex=patient.sex,
-            birth_date=patient.birth_date,
-        ),
+    letter = receive_letter(
+        world,
+        srb=f"SRB-{program}-{patient.pk}",
+        patient=patient,
+        facts=dict(BACK_REFERRAL_FACTS[program]),
         program=program,
         icd10=icd10,
-        attestations=ALL_ATTESTED,
-        facts=dict(BACK_REFERRAL_FACTS[program]),
+        letter_date=dt.date(2026, 9, 1),
         medicines=[
             services.LetterMedicineInput(
                 medicine=medicine_for(program), signa=signa, quantity_per_month=quantity
@@ -95,11 +113,10 @@ def enrolled_case(
 
 def control_visit(world: Any, case: PrbCase, *, on: dt.date = dt.date(2026, 10, 5)) -> ControlVisit:
     """A control visit that renews the case's regimen (the month's prescription)."""
-    return services.visit_record(
-        actor=world.dokter1,
-        case=case,
-        visit_date=on,
-        adherence="good",
+    return record_visit(
+        world,
+        case,
+        on=on,
         facts=visit_facts(case.program),
         weight_kg="63.5",
         height_cm="158.0",

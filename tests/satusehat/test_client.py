@@ -8,30 +8,14 @@ from django.core.exceptions import ValidationError
 from interop.errors import InteropError
 from satusehat.models import SatusehatSettings
 from satusehat.sync import client_for
-from tests.support import satusehat_fake
-from tests.support.satusehat_fake import running_satusehat_fake
+from tests.satusehat.factories import sending_settings
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def fake():
-    with running_satusehat_fake() as server:
-        yield server
-
-
-@pytest.fixture
 def config(world, fake):
-    return SatusehatSettings.objects.create(
-        facility=world.pkm1,
-        is_enabled=True,
-        auth_root=fake.url,
-        fhir_root=fake.url,
-        organization_id=satusehat_fake.ORGANIZATION_ID,
-        location_id=satusehat_fake.LOCATION_ID,
-        client_id=satusehat_fake.CLIENT_ID,
-        client_secret=satusehat_fake.CLIENT_SECRET,
-    )
+    return sending_settings(world.pkm1, fake=fake)
 
 
 def test_the_token_is_shared_by_every_worker_until_it_expires(config, fake, time_machine) -> None:

@@ -11,9 +11,14 @@ from interop.services import outbox_retry
 from referrals.models import PrbCase
 from satusehat.models import SatusehatOutbox, SatusehatResource, SatusehatSettings
 from satusehat.tasks import satusehat_outbox_deliver
-from tests.satusehat.factories import control_visit, dispense, enrolled_case, rereferral
+from tests.satusehat.factories import (
+    control_visit,
+    dispense,
+    enrolled_case,
+    rereferral,
+    sending_settings,
+)
 from tests.support import satusehat_fake
-from tests.support.satusehat_fake import running_satusehat_fake
 
 pytestmark = pytest.mark.django_db
 
@@ -22,24 +27,9 @@ FARMASI_NIK = "1275015507850002"
 
 
 @pytest.fixture
-def fake():
-    with running_satusehat_fake() as server:
-        yield server
-
-
-@pytest.fixture
 def sending(world, fake):
     """Puskesmas 1 sends to the fake; its doctor, pharmacist and patients are registered."""
-    SatusehatSettings.objects.create(
-        facility=world.pkm1,
-        is_enabled=True,
-        auth_root=fake.url,
-        fhir_root=fake.url,
-        organization_id=satusehat_fake.ORGANIZATION_ID,
-        location_id=satusehat_fake.LOCATION_ID,
-        client_id=satusehat_fake.CLIENT_ID,
-        client_secret=satusehat_fake.CLIENT_SECRET,
-    )
+    sending_settings(world.pkm1, fake=fake)
     for user, nik, ihs in (
         (world.dokter1, DOKTER_NIK, "N10000001"),
         (world.farmasi1, FARMASI_NIK, "N10000002"),
@@ -103,11 +93,13 @@ def test_the_same_visit_resent_never_duplicates(world, sending, django_capture_o
     counts = {kind: len(held) for kind, held in sending.store.items()}
     posts = len(sending.fhir_calls("POST"))
 
-    SatusehatOutbox.objects.filter(pk=row.pk).update(state=OutboxState.FAILED)
-    with django_capture_on_commit_callbacks(execute=True):
-        outbox_retry(row=row)
+    def resend_after_a_failure() -> None:
+        SatusehatOutbox.objects.filter(pk=row.pk).update(state=OutboxState.FAILED)
+        with django_capture_on_commit_callbacks(execute=True):
+            outbox_retry(row=row)
+        row.refresh_from_db()
 
-    row.refresh_from_db()
+    resend_after_a_failure()
     assert row.state == OutboxState.SENT
     assert {kind: len(held) for kind, held in sending.store.items()} == counts
     assert len(sending.fhir_calls("POST")) == posts  # updates only
@@ -116,10 +108,7 @@ def test_the_same_visit_resent_never_duplicates(world, sending, django_capture_o
     # A worker that died after SATUSEHAT accepted, before PRB kept the ids: the identifier
     # finds what the server holds (conditional create), still no duplicate.
     SatusehatResource.objects.all().delete()
-    SatusehatOutbox.objects.filter(pk=row.pk).update(state=OutboxState.FAILED)
-    with django_capture_on_commit_callbacks(execute=True):
-        outbox_retry(row=row)
-    row.refresh_from_db()
+    resend_after_a_failure()
     assert row.state == OutboxState.SENT
     assert {kind: len(held) for kind, held in sending.store.items()} == counts
 

@@ -4,21 +4,14 @@ import pytest
 
 from interop.models import OutboxState
 from satusehat.models import SatusehatOutbox, SatusehatSettings
-from tests.satusehat.factories import control_visit, enrolled_case
+from tests.satusehat.factories import SECRET, control_visit, enrolled_case, sending_settings
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def failed_row(world):
-    SatusehatSettings.objects.create(
-        facility=world.pkm1,
-        is_enabled=True,
-        organization_id="10000004",
-        location_id="loc-1",
-        client_id="id",
-        client_secret="rahasia-xyz",
-    )
+    sending_settings(world.pkm1)
     case = enrolled_case(world, "DM")
     visit = control_visit(world, case)
     row = SatusehatOutbox.objects.get(visit=visit)
@@ -76,7 +69,7 @@ def test_the_admin_never_shows_the_secret_again(world, login, failed_row) -> Non
     html = login(world.admin1).get(f"/admin/satusehat/satusehatsettings/{config.pk}/change/")
 
     assert html.status_code == 200
-    assert "rahasia-xyz" not in html.content.decode()
+    assert SECRET not in html.content.decode()
     assert login(world.admin1).get("/admin/satusehat/satusehatsettings/").status_code == 200
 
 
@@ -94,25 +87,22 @@ def test_a_facility_admin_sees_only_their_own_settings(world, login, failed_row)
 
 def test_the_list_has_no_n_plus_one(world, login, failed_row, django_assert_num_queries) -> None:
     case = failed_row.visit.case
-    for index in range(5):
-        SatusehatOutbox.objects.create(
-            kind="episode",
-            facility=world.pkm1,
-            patient=case.patient,
-            case=case,
-            idempotency_key=f"episode:test:{index}",
-        )
+
+    def queue_episodes(indexes: range) -> None:
+        for index in indexes:
+            SatusehatOutbox.objects.create(
+                kind="episode",
+                facility=world.pkm1,
+                patient=case.patient,
+                case=case,
+                idempotency_key=f"episode:test:{index}",
+            )
+
+    queue_episodes(range(5))
     client = login(world.admin1)
     client.get("/satusehat/")
     with django_assert_num_queries(9) as few:
         client.get("/satusehat/")
-    for index in range(5, 15):
-        SatusehatOutbox.objects.create(
-            kind="episode",
-            facility=world.pkm1,
-            patient=case.patient,
-            case=case,
-            idempotency_key=f"episode:test:{index}",
-        )
+    queue_episodes(range(5, 15))
     with django_assert_num_queries(len(few.captured_queries)):
         client.get("/satusehat/")

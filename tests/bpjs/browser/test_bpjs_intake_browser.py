@@ -11,7 +11,7 @@ from patients.models import Patient
 from referrals.models import PrbCase
 from tests.accounts.factories import PASSWORD
 from tests.facilities.factories import FacilityFactory
-from tests.referrals.browser.test_referrals_journey import CHOICES, FACTS
+from tests.referrals.browser.test_referrals_journey import fill_dm_clinical_part
 from tests.referrals.factories import FormularyMedicineFactory, make_ready
 from tests.support.bpjs_fake import BpjsFake, srb_example
 from tests.support.browser import log_in
@@ -68,13 +68,7 @@ def test_the_doctor_fills_the_letter_from_an_srb_number_and_accepts_it(
         page.screenshot(path=os.environ["PRB_SCREENSHOTS"] + "/bpjs-intake-390-button.png")
 
     # The clinical facts are still the doctor's; the live panel says what is missing.
-    page.fill("#id_icd10", "E11.9")
-    for letter in "abcef":
-        page.check(f"#id_general_{letter}")
-    for name, value in CHOICES.items():
-        page.select_option(f"#id_f_{name}", value)
-    for name, value in FACTS.items():
-        page.fill(f"#id_f_{name}", value)
+    fill_dm_clinical_part(page)
     expect(page.locator("#criteria-outcome")).to_have_text("Memenuhi syarat", timeout=20_000)
 
     page.get_by_role("button", name="Simpan surat").click()

@@ -31,6 +31,17 @@ CHOICES = {
 }
 
 
+def fill_dm_clinical_part(page) -> None:  # type: ignore[no-untyped-def]
+    """The doctor's part of a DM letter: diagnosis, the general attestations, the facts."""
+    page.fill("#id_icd10", "E11.9")
+    for letter in "abcef":
+        page.check(f"#id_general_{letter}")
+    for name, value in CHOICES.items():
+        page.select_option(f"#id_f_{name}", value)
+    for name, value in FACTS.items():
+        page.fill(f"#id_f_{name}", value)
+
+
 def test_dokter1_runs_a_dm_patient_from_letter_to_re_referral(world, page) -> None:
     HospitalFactory(regency=world.regency_a, name="RSUD Binjai")
     metformin = FormularyMedicineFactory()
@@ -48,13 +59,7 @@ def test_dokter1_runs_a_dm_patient_from_letter_to_re_referral(world, page) -> No
     page.fill("#id_name", patient.name)
     page.select_option("#id_sex", "M")
     page.fill("#id_birth_date", patient.birth_date.isoformat())
-    page.fill("#id_icd10", "E11.9")
-    for letter in "abcef":
-        page.check(f"#id_general_{letter}")
-    for name, value in CHOICES.items():
-        page.select_option(f"#id_f_{name}", value)
-    for name, value in FACTS.items():
-        page.fill(f"#id_f_{name}", value)
+    fill_dm_clinical_part(page)
     page.select_option("#id_med-0-medicine", str(metformin.pk))
     page.fill("#id_med-0-signa", "3x1")
     page.fill("#id_med-0-quantity_per_month", "90")

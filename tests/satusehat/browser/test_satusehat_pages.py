@@ -4,23 +4,16 @@ import pytest
 from playwright.sync_api import expect
 
 from interop.models import OutboxState
-from satusehat.models import SatusehatOutbox, SatusehatSettings
+from satusehat.models import SatusehatOutbox
 from tests.accounts.factories import PASSWORD
-from tests.satusehat.factories import control_visit, enrolled_case
+from tests.satusehat.factories import control_visit, enrolled_case, sending_settings
 from tests.support.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_failed_visit_reads_well_on_a_phone(world, page, tmp_path) -> None:
-    SatusehatSettings.objects.create(
-        facility=world.pkm1,
-        is_enabled=True,
-        organization_id="10000004",
-        location_id="loc-1",
-        client_id="id",
-        client_secret="rahasia",
-    )
+    sending_settings(world.pkm1)
     visit = control_visit(world, enrolled_case(world, "DM"))
     SatusehatOutbox.objects.filter(visit=visit).update(
         state=OutboxState.FAILED,
