@@ -25,8 +25,11 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
+
+from accounts.models import User
 
 DOKTER, PERAWAT, PUSTU, FARMASI, DINKES, ADMIN = (
     "dokter",
@@ -189,8 +192,6 @@ class Capabilities:
 
 def table_markdown() -> str:
     """docs/permissions.md: the role × capability table."""
-    from accounts.models import User
-
     labels = dict(User.Role.choices)
     lines = [
         "# Who may do what",
@@ -329,8 +330,6 @@ EXEMPT_NAMESPACES = ("admin",)
 
 def undeclared_routes(urlconf: Any = None) -> list[str]:
     """Named routes of ``urlconf`` (the project's by default) missing from ``ROUTES``."""
-    from django.urls import URLPattern, URLResolver, get_resolver
-
     missing: list[str] = []
 
     def walk(patterns: Any, namespace: str) -> None:

@@ -19,6 +19,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from bpjs import selectors
 from bpjs.client import BpjsClient, Service
 from bpjs.models import (
@@ -529,7 +530,7 @@ def pcare_visit_deliver(*, outbox_id: int) -> None:
 
 
 def bpjs_credentials_update(
-    *, actor: Any, facility: Facility, values: dict[str, Any]
+    *, actor: User, facility: Facility, values: dict[str, Any]
 ) -> BpjsCredentials:
     """Save the facility's BPJS settings; secrets arrive already resolved (blank kept)."""
     with transaction.atomic():
@@ -700,7 +701,7 @@ def apotek_claim_rows(*, facility: Facility, month: dt.date) -> list[ClaimRow]:
     )
 
 
-def apotek_claims_submit(*, actor: Any, facility: Facility, month: dt.date) -> int:
+def apotek_claims_submit(*, actor: User, facility: Facility, month: dt.date) -> int:
     """Queue every dispensed prescription of the month not queued yet; returns how many."""
     queued = 0
     month = month.replace(day=1)
@@ -884,7 +885,7 @@ def apotek_monitoring_reconcile(*, facility: Facility, month: dt.date) -> Reconc
 
 
 def bpjs_medicine_map(
-    *, actor: Any, bpjs_medicine: BpjsMedicine, medicine: Medicine | None
+    *, actor: User, bpjs_medicine: BpjsMedicine, medicine: Medicine | None
 ) -> None:
     """The district pharmacist's mapping of a BPJS code to a formulary medicine (or none)."""
     with transaction.atomic():

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.http import AuthedRequest
 from bpjs import forms, selectors, services
 from bpjs.models import ApotekClaimOutbox, BpjsCredentials, BpjsMedicine, PCareVisitOutbox
 from facilities.models import Facility
@@ -25,6 +26,7 @@ from interop.errors import InteropError
 from interop.models import OutboxState
 from interop.services import outbox_retry
 from patients.selectors import patient_for_user
+from referrals import views as referral_views
 
 PAGE_SIZE = 25
 SETTINGS_ROLES = {"admin"}
@@ -38,9 +40,9 @@ OUTBOXES: dict[str, type[PCareVisitOutbox] | type[ApotekClaimOutbox]] = {
 RESEND_ROLES = {"pcare": {"dokter", "perawat", "admin"}, "apotek": {"farmasi", "admin"}}
 
 
-def _puskesmas(request: HttpRequest, roles: set[str]) -> Facility:
+def _puskesmas(request: AuthedRequest, roles: set[str]) -> Facility:
     """The user's puskesmas (a Pustu works under its puskesmas), if the role may be here."""
-    user: Any = request.user
+    user = request.user
     facility = getattr(user, "facility", None)
     if facility is None or not (user.is_superuser or user.is_facility_staff):
         raise PermissionDenied
@@ -59,7 +61,7 @@ def _puskesmas(request: HttpRequest, roles: set[str]) -> Facility:
 @sensitive_post_parameters()
 @login_required
 @require_http_methods(["GET", "POST"])
-def credentials_edit(request: HttpRequest) -> HttpResponse:
+def credentials_edit(request: AuthedRequest) -> HttpResponse:
     facility = _puskesmas(request, SETTINGS_ROLES)
     stored = BpjsCredentials.objects.filter(facility=facility).first()
     form = forms.CredentialsForm(request.POST or None, instance=stored)
@@ -82,14 +84,12 @@ def credentials_edit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def srb_fill(request: HttpRequest) -> HttpResponse:
+def srb_fill(request: AuthedRequest) -> HttpResponse:
     """Fill the intake form from VClaim, then show it as "check the criteria" does.
 
     Posted from the intake form (htmx or a plain submit): what the doctor typed stays,
     what VClaim knows is filled in, nothing is saved.
     """
-    from referrals import views as referral_views
-
     facility = _puskesmas(request, INTAKE_ROLES)
     if request.headers.get("HX-Trigger") == "letter-form":
         # Leaving the SEP field for the button fires the form's live check, which htmx
@@ -125,7 +125,7 @@ def srb_fill(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def participant_check(request: HttpRequest) -> HttpResponse:
+def participant_check(request: AuthedRequest) -> HttpResponse:
     """PCare ``peserta``: card active? registered at which FKTP? (intake and each visit)."""
     facility = _puskesmas(request, QUEUE_ROLES)
     patient = None
@@ -153,7 +153,7 @@ def participant_check(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthedRequest) -> HttpResponse:
     facility = _puskesmas(request, QUEUE_ROLES)
     kind = request.GET.get("jenis", "pcare")
     if kind not in OUTBOXES:
@@ -191,12 +191,12 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def queue_resend(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def queue_resend(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
     if kind not in OUTBOXES:
         raise Http404
     facility = _puskesmas(request, QUEUE_ROLES)
     row = get_object_or_404(OUTBOXES[kind], pk=pk, facility=facility)
-    user: Any = request.user
+    user = request.user
     if not user.is_superuser and user.role not in RESEND_ROLES[kind]:
         raise PermissionDenied
     if row.state == OutboxState.SENT:
@@ -213,7 +213,7 @@ def queue_resend(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def apotek_claims(request: HttpRequest) -> HttpResponse:
+def apotek_claims(request: AuthedRequest) -> HttpResponse:
     facility = _puskesmas(request, CLAIM_ROLES)
     today = timezone.localdate()
     form = forms.MonthForm(request.GET or {"month": f"{today:%Y-%m}"})
@@ -241,15 +241,15 @@ def apotek_claims(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- medicine mapping
 
 
-def _require_district_pharmacist(request: HttpRequest) -> None:
-    user: Any = request.user
+def _require_district_pharmacist(request: AuthedRequest) -> None:
+    user = request.user
     if not (user.is_superuser or user.is_dinkes):
         raise PermissionDenied
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def medicine_mapping(request: HttpRequest) -> HttpResponse:
+def medicine_mapping(request: AuthedRequest) -> HttpResponse:
     """The district pharmacist maps BPJS's PRB medicine codes to the formulary."""
     _require_district_pharmacist(request)
     if request.method == "POST":

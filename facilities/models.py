@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -91,8 +92,6 @@ class Facility(models.Model):
         return self.name
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         if self.kind == self.Kind.PUSTU:
             if self.parent is None or self.parent.kind != self.Kind.PUSKESMAS:
                 raise ValidationError({"parent": _("A Pustu must belong to a puskesmas.")})

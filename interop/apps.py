@@ -3,6 +3,8 @@ from typing import Any
 from django.apps import AppConfig
 from django.core import checks
 
+from interop.crypto import CredentialsKeyMissing, credentials_fernet
+
 
 class InteropConfig(AppConfig):
     name = "interop"
@@ -12,8 +14,6 @@ class InteropConfig(AppConfig):
 
 
 def check_credentials_key(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    from interop.crypto import CredentialsKeyMissing, credentials_fernet
-
     try:
         credentials_fernet()
     except CredentialsKeyMissing as exc:

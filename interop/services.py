@@ -5,6 +5,7 @@ import logging
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -108,8 +109,6 @@ def outbox_enqueue(row_type: type[OutboxItem], pk: int) -> None:
 
 def outbox_due_rows() -> list[tuple[type[OutboxItem], int]]:
     """(outbox type, row id) of every waiting row whose time has come, over all outboxes."""
-    from django.apps import apps
-
     now = timezone.now()
     due: list[tuple[type[OutboxItem], int]] = []
     for model in apps.get_models():

@@ -1,5 +1,6 @@
 import pgtrigger
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.audit import refuse_truncate, tracked
 from accounts.scoping import staff_scope
 from facilities.models import Facility
-from patients.validators import validate_birth_date, validate_bpjs_number, validate_nik_format
+from patients.validators import (
+    validate_birth_date,
+    validate_bpjs_number,
+    validate_nik_format,
+    validate_nik_matches,
+)
 
 
 class PatientQuerySet(models.QuerySet["Patient"]):
@@ -102,10 +108,6 @@ class Patient(models.Model):
         return self.name
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        from patients.validators import validate_nik_matches
-
         errors: dict[str, list] = {}
         if self.nik and self.birth_date and self.sex and len(self.nik) == 16:
             try:

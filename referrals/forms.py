@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.text import LONG_TEXT, NOTE_TEXT
@@ -18,7 +19,7 @@ from patients.programs import Program
 from patients.validators import validate_birth_date, validate_bpjs_number, validate_nik_format
 from pharmacy.models import Medicine
 from referrals import factfields, kmk, selectors
-from referrals.models import CarePlan, CaseStatus, ContactAttempt, HomeVisit, PrbCase
+from referrals.models import Adherence, CarePlan, CaseStatus, ContactAttempt, HomeVisit, PrbCase
 from referrals.services.letters import LetterMedicineInput, PatientInput, ReadinessGapInput
 from referrals.services.visits import VisitLineInput
 
@@ -347,8 +348,6 @@ class VisitForm(forms.Form):
 
     def __init__(self, *args: Any, case: PrbCase, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from referrals.models import Adherence
-
         self.case = case
         self.fields["adherence"].choices = [("", "—"), *Adherence.choices]  # type: ignore[attr-defined]
         if not _takes_anti_seizure_medicines(case):
@@ -528,6 +527,4 @@ def put_errors(form: forms.BaseForm, exc: ValidationError) -> None:
 
 
 def today() -> dt.date:
-    from django.utils import timezone
-
     return timezone.localdate()

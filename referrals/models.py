@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -230,8 +231,6 @@ class BackReferralLetter(models.Model):
         return f"SRB {self.srb_number}"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         errors: dict[str, list] = {}
         if self.hospital_id and self.hospital.kind != Facility.Kind.RUMAH_SAKIT:
             errors["hospital"] = [_("The sender must be a hospital (FKRTL).")]

@@ -14,13 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import Literal, TypeVar
 
 from .checks import Subject
 from .logic import Finding
-
-if TYPE_CHECKING:
-    from .rereferral import Window, WindowFinding
+from .rereferral import Window, WindowFinding
 
 Mode = Literal["back_referral", "re_referral"]
 BACK_REFERRAL: Mode = "back_referral"
@@ -30,7 +28,7 @@ MODES: tuple[Mode, ...] = (BACK_REFERRAL, RE_REFERRAL)
 ALL_PROGRAMS = "ALL"  # the program of the general clauses (Diktum KEEMPAT)
 
 BackEvaluate = Callable[[Subject], Finding]
-WindowEvaluate = Callable[["Window"], "WindowFinding"]
+WindowEvaluate = Callable[[Window], WindowFinding]
 F = TypeVar("F", bound=Callable[..., object])
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from eligibility.rules.instruments import age_in_years
 from lib import workdays
 from lib.months import add_months_same_day
@@ -41,7 +41,7 @@ def _monitoring_items(plan: CarePlan, items: list[kmk.ScheduledItem]) -> list[Mo
     ]
 
 
-def care_plan_create(*, actor: Any, case: PrbCase, start: dt.date, interval: int) -> CarePlan:
+def care_plan_create(*, actor: User, case: PrbCase, start: dt.date, interval: int) -> CarePlan:
     """The care plan at acceptance; schizophrenia items follow the letter's regimen and the
     patient's age (III.B.8.b.3)."""
     plan = CarePlan(
@@ -91,7 +91,7 @@ def care_plan_follow_regimen(*, case: PrbCase, on: dt.date) -> list[MonitoringIt
 
 
 def care_plan_update(
-    *, actor: Any, plan: CarePlan, place: str, control_interval_days: int, targets: str
+    *, actor: User, plan: CarePlan, place: str, control_interval_days: int, targets: str
 ) -> CarePlan:
     """Where and how often the patient is controlled, and the agreed targets (BAB III.A.1–2).
 
@@ -141,7 +141,7 @@ def monitoring_mark_done(case: PrbCase, visit: ControlVisit) -> None:
 
 
 def monitoring_item_complete(
-    *, actor: Any, item: MonitoringItem, done_on: dt.date | None = None
+    *, actor: User, item: MonitoringItem, done_on: dt.date | None = None
 ) -> MonitoringItem:
     done_on = done_on or local_today()
     if done_on > local_today():
@@ -154,7 +154,7 @@ def monitoring_item_complete(
 
 
 def self_management_tick(
-    *, actor: Any, item: SelfManagementItem, taught: bool
+    *, actor: User, item: SelfManagementItem, taught: bool
 ) -> SelfManagementItem:
     item.taught_on = local_today() if taught else None
     item.taught_by = actor if taught else None

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from facilities.models import Facility
 from patients.services import patient_update
 from referrals.models import (
@@ -43,7 +43,7 @@ MANUAL_TRANSITIONS: dict[CaseStatus, set[CaseStatus]] = {
 
 
 def case_status_change(
-    *, actor: Any, case: PrbCase, status: str, note: str = "", on: dt.date | None = None
+    *, actor: User, case: PrbCase, status: str, note: str = "", on: dt.date | None = None
 ) -> PrbCase:
     allowed = MANUAL_TRANSITIONS.get(CaseStatus(case.status), set())
     if status not in CaseStatus.values or CaseStatus(status) not in allowed:
@@ -71,7 +71,7 @@ def case_status_change(
 # ---------------------------------------------------------------- Pustu, home visits, contacts
 
 
-def case_assign_pustu(*, actor: Any, case: PrbCase, pustu: Facility | None) -> PrbCase:
+def case_assign_pustu(*, actor: User, case: PrbCase, pustu: Facility | None) -> PrbCase:
     """Share the patient with the Pustu where they live (BAB III.A, Pustu 1)."""
     patient_update(actor=actor, patient=case.patient, pustu=pustu)
     return case

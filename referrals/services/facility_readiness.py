@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from facilities.models import Facility
 from referrals import kmk
 from referrals.models import (
@@ -17,7 +17,7 @@ from referrals.models import (
 
 
 def readiness_update(
-    *, actor: Any, facility: Facility, program: str, available: Sequence[str], note: str = ""
+    *, actor: User, facility: Facility, program: str, available: Sequence[str], note: str = ""
 ) -> FacilityReadiness:
     known = {code for code, _text in kmk.RESOURCES[program]}
     unknown = set(available) - known

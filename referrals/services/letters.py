@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from facilities.models import Facility
 from lib import workdays
 from patients.models import Patient
@@ -83,7 +84,7 @@ class LetterMedicineInput:
 # ---------------------------------------------------------------- letters
 
 
-def _patient_for_letter(*, actor: Any, facility: Facility, data: PatientInput) -> Patient:
+def _patient_for_letter(*, actor: User, facility: Facility, data: PatientInput) -> Patient:
     """Find the patient by NIK or BPJS number, or register them: never a duplicate."""
     by_nik = Patient.objects.filter(nik=data.nik).first()
     by_bpjs = Patient.objects.filter(bpjs_number=data.bpjs_number).first()
@@ -181,7 +182,7 @@ _FINGERPRINT_FIELDS = frozenset(inspect.signature(letter_fingerprint).parameters
 
 def letter_receive(
     *,
-    actor: Any,
+    actor: User,
     facility: Facility,
     hospital: Facility,
     dpjp_name: str,
@@ -317,7 +318,7 @@ def letter_receive_idempotent(**kwargs: Any) -> tuple[BackReferralLetter, bool]:
     return existing, False
 
 
-def letter_return(*, actor: Any, letter: BackReferralLetter, reasons: str) -> BackReferralLetter:
+def letter_return(*, actor: User, letter: BackReferralLetter, reasons: str) -> BackReferralLetter:
     """Send the referral back to the hospital with the reasons (KMK II.A)."""
     if letter.status != BackReferralLetter.Status.RECEIVED:
         raise ValidationError(_("This letter has already been decided."))
@@ -386,7 +387,7 @@ def _readiness_gaps(
 
 def letter_accept(
     *,
-    actor: Any,
+    actor: User,
     letter: BackReferralLetter,
     override_reason: str = "",
     control_interval_days: int = kmk.CONTROL_INTERVAL_DAYS,

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from eligibility.rules import criteria_catalogue
 from facilities.models import Facility
 from facilities.services import facility_sequence_next
 from lib import workdays
@@ -111,7 +113,7 @@ def prescription_rules_check(
 
 def visit_record(
     *,
-    actor: Any,
+    actor: User,
     case: PrbCase,
     visit_date: dt.date,
     adherence: str,
@@ -247,8 +249,6 @@ def visit_record(
 
 
 def _rereferral_clause_ids(program: str) -> set[str]:
-    from eligibility.rules import criteria_catalogue
-
     return {
         clause["id"]
         for clause in criteria_catalogue()
@@ -258,7 +258,7 @@ def _rereferral_clause_ids(program: str) -> set[str]:
 
 def rereferral_create(
     *,
-    actor: Any,
+    actor: User,
     case: PrbCase,
     hospital: Facility,
     referred_on: dt.date,
@@ -328,7 +328,7 @@ def rereferral_create(
 
 def home_visit_record(
     *,
-    actor: Any,
+    actor: User,
     case: PrbCase,
     visited_on: dt.date,
     visitor_role: str,
@@ -355,7 +355,7 @@ def home_visit_record(
 
 def contact_attempt_record(
     *,
-    actor: Any,
+    actor: User,
     case: PrbCase,
     channel: str,
     outcome: str,

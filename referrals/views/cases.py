@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.http import AuthedRequest
 from accounts.policy import Capability
 from patients.selectors import patient_for_user
 from patients.services import patient_record_access
@@ -37,7 +38,7 @@ from referrals.views.common import (
 
 @login_required
 @vary_on_headers("HX-Request")
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthedRequest) -> HttpResponse:
     require_role(request, Capability.SEE_CASES)
     form = forms.CaseFilterForm(request.GET)
     query = status = ""
@@ -53,7 +54,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def worklist(request: HttpRequest) -> HttpResponse:
+def worklist(request: AuthedRequest) -> HttpResponse:
     require_role(request, Capability.SEE_WORKLIST)
     today = engine.local_today()
     page = Paginator(selectors.worklist(user=request.user, today=today), PAGE_SIZE).get_page(
@@ -62,7 +63,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/worklist.html", {"page": page, "today": today})
 
 
-def _case_context(request: HttpRequest, case: PrbCase) -> dict[str, Any]:
+def _case_context(request: AuthedRequest, case: PrbCase) -> dict[str, Any]:
     plan = selectors.current_care_plan(case)
     return {
         "case": case,
@@ -85,7 +86,7 @@ def _case_context(request: HttpRequest, case: PrbCase) -> dict[str, Any]:
 
 
 @login_required
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)
     patient_record_access(user=request.user, patient=case.patient, path=request.path)
     return render(request, "referrals/case_detail.html", _case_context(request, case))
@@ -93,7 +94,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_status(request: HttpRequest, pk: int) -> HttpResponse:
+def case_status(request: AuthedRequest, pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)
     require_role(request, Capability.CHANGE_CASE_STATUS)
     form = forms.StatusForm(
@@ -119,7 +120,7 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_pustu(request: HttpRequest, pk: int) -> HttpResponse:
+def case_pustu(request: AuthedRequest, pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)
     require_role(request, Capability.ASSIGN_PUSTU)
     form = forms.PustuForm(request.POST, puskesmas_id=case.facility_id)
@@ -138,7 +139,7 @@ def case_pustu(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def care_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def care_plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)
     require_role(request, Capability.EDIT_CARE_PLAN)
     plan = selectors.current_care_plan(case)
@@ -159,7 +160,7 @@ def care_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def monitoring_done(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def monitoring_done(request: AuthedRequest, pk: int, item_pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)
     require_role(request, Capability.TICK_CARE_ITEMS)
     item = get_object_or_404(
@@ -173,7 +174,7 @@ def monitoring_done(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse
 
 @login_required
 @require_POST
-def self_management_tick(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def self_management_tick(request: AuthedRequest, pk: int, item_pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)
     require_role(request, Capability.TICK_CARE_ITEMS)
     item = get_object_or_404(SelfManagementItem, pk=item_pk, care_plan__case=case)
@@ -187,7 +188,7 @@ def self_management_tick(request: HttpRequest, pk: int, item_pk: int) -> HttpRes
 
 
 @login_required
-def patient_timeline(request: HttpRequest, patient_pk: int) -> HttpResponse:
+def patient_timeline(request: AuthedRequest, patient_pk: int) -> HttpResponse:
     patient = patient_for_user(request.user, patient_pk)
     patient_record_access(user=request.user, patient=patient, path=request.path)
     return render(

@@ -12,10 +12,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts import policy
+from accounts.http import AuthedRequest
 from accounts.policy import Capability
 from facilities.models import Facility
 from referrals import forms
@@ -26,12 +27,12 @@ from referrals.models import (
 PAGE_SIZE = 25
 
 
-def require_role(request: HttpRequest, capability: Capability) -> None:
+def require_role(request: AuthedRequest, capability: Capability) -> None:
     """403 unless the user holds ``capability`` (accounts.policy)."""
     policy.require(request.user, capability)
 
 
-def own_facility(request: HttpRequest) -> Facility:
+def own_facility(request: AuthedRequest) -> Facility:
     facility = getattr(request.user, "facility", None)
     if facility is None:  # e.g. a superuser without a facility: nowhere to receive
         raise PermissionDenied
@@ -44,7 +45,7 @@ def is_doctor(user: Any) -> bool:
 
 
 def case_form_page(
-    request: HttpRequest,
+    request: AuthedRequest,
     case: PrbCase,
     form: Any,
     *,

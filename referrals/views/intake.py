@@ -9,11 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.http import AuthedRequest
 from accounts.policy import Capability
 from patients.models import Patient
 from patients.programs import Program
@@ -35,7 +36,7 @@ from referrals.views.common import (
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthedRequest) -> HttpResponse:
     require_role(request, Capability.SEE_REFERRALS)
     status = request.GET.get("status", "")
     if status not in BackReferralLetter.Status.values:
@@ -85,7 +86,7 @@ def _evaluation_for(form: forms.LetterForm) -> tuple[dict | None, list[str]]:
     return None, problems
 
 
-def _panel_context(request: HttpRequest, form: forms.LetterForm) -> dict[str, Any]:
+def _panel_context(request: AuthedRequest, form: forms.LetterForm) -> dict[str, Any]:
     form.is_valid()
     evaluation, problems = _evaluation_for(form)
     nik, bpjs = form.cleaned_data.get("nik"), form.cleaned_data.get("bpjs_number")
@@ -109,7 +110,7 @@ def _panel_context(request: HttpRequest, form: forms.LetterForm) -> dict[str, An
 
 
 def _letter_form_page(
-    request: HttpRequest,
+    request: AuthedRequest,
     form: forms.LetterForm,
     formset: Any,
     panel: dict[str, Any] | None = None,
@@ -121,7 +122,7 @@ def _letter_form_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def letter_create(request: HttpRequest) -> HttpResponse:
+def letter_create(request: AuthedRequest) -> HttpResponse:
     require_role(request, Capability.RECEIVE_LETTER)
     if request.method == "GET":
         initial: dict[str, Any] = {k: v for k, v in request.GET.items() if k != "patient"}
@@ -178,7 +179,7 @@ def letter_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def letter_evaluate(request: HttpRequest) -> HttpResponse:
+def letter_evaluate(request: AuthedRequest) -> HttpResponse:
     """The live criteria panel: the intake form posts here on change (htmx)."""
     require_role(request, Capability.RECEIVE_LETTER)
     form = forms.LetterForm(request.POST)
@@ -186,7 +187,7 @@ def letter_evaluate(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/letter_form.html#panel", {"form": form, **context})
 
 
-def letter_context(request: HttpRequest, letter: BackReferralLetter) -> dict[str, Any]:
+def letter_context(request: AuthedRequest, letter: BackReferralLetter) -> dict[str, Any]:
     return {
         "letter": letter,
         "evaluation": letter.evaluation,
@@ -201,7 +202,7 @@ def letter_context(request: HttpRequest, letter: BackReferralLetter) -> dict[str
 
 
 @login_required
-def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     letter = selectors.letter_for_user(request.user, pk)
     patient_record_access(user=request.user, patient=letter.patient, path=request.path)
     context = letter_context(request, letter)
@@ -215,7 +216,7 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def letter_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_accept(request: AuthedRequest, pk: int) -> HttpResponse:
     letter = selectors.letter_for_user(request.user, pk)
     require_role(request, Capability.DECIDE_LETTER)
     context = letter_context(request, letter)
@@ -240,7 +241,7 @@ def letter_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def letter_return(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_return(request: AuthedRequest, pk: int) -> HttpResponse:
     letter = selectors.letter_for_user(request.user, pk)
     require_role(request, Capability.DECIDE_LETTER)
     form = forms.ReturnForm(request.POST)
@@ -263,7 +264,7 @@ def letter_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def readiness(request: HttpRequest) -> HttpResponse:
+def readiness(request: AuthedRequest) -> HttpResponse:
     require_role(request, Capability.SEE_READINESS)
     facility_id = own_facility(request).home_puskesmas_id
     return render(
@@ -278,7 +279,7 @@ def readiness(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def readiness_edit(request: HttpRequest, program: str) -> HttpResponse:
+def readiness_edit(request: AuthedRequest, program: str) -> HttpResponse:
     require_role(request, Capability.EDIT_READINESS)
     if program not in kmk.RESOURCES:
         raise Http404

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from accounts.http import AuthedRequest
 from patients.models import PatientAccessLog
 from patients.services import patient_record_access
 from referrals import forms, selectors
@@ -13,7 +14,7 @@ from referrals.views.intake import letter_context
 
 
 @login_required
-def letter_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_receipt(request: AuthedRequest, pk: int) -> HttpResponse:
     letter = selectors.letter_for_user(request.user, pk)
     patient_record_access(
         user=request.user,
@@ -25,7 +26,7 @@ def letter_receipt(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def case_card(request: HttpRequest, pk: int) -> HttpResponse:
+def case_card(request: AuthedRequest, pk: int) -> HttpResponse:
     """The patient's control card: schedule and self-management advice, for printing."""
     case = selectors.case_for_user(request.user, pk)
     patient_record_access(
@@ -43,7 +44,7 @@ def case_card(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def rereferral_letter(request: HttpRequest, pk: int) -> HttpResponse:
+def rereferral_letter(request: AuthedRequest, pk: int) -> HttpResponse:
     """The printable re-referral letter with the case's history."""
     referral = selectors.rereferral_for_user(request.user, pk)
     case = referral.case

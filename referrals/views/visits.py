@@ -7,11 +7,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.http import AuthedRequest
 from accounts.policy import Capability
 from patients.services import patient_record_access
 from referrals import forms, kmk, selectors
@@ -66,7 +67,7 @@ def _visit_page(case: PrbCase, form: Any, formset: Any, **extra: Any) -> dict[st
 
 @login_required
 @require_POST
-def visit_check(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_check(request: AuthedRequest, pk: int) -> HttpResponse:
     """The visit form's live prescription check (htmx): the KMK rules as the doctor types."""
     case = selectors.case_for_user(request.user, pk)
     require_role(request, Capability.RECORD_VISIT)
@@ -79,7 +80,7 @@ def visit_check(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_create(request: AuthedRequest, pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)
     require_role(request, Capability.RECORD_VISIT)
     if request.method == "GET":
@@ -127,7 +128,7 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     visit = selectors.visit_for_user(request.user, pk)
     patient_record_access(user=request.user, patient=visit.case.patient, path=request.path)
     lines = visit.prescription.lines.select_related("medicine") if visit.prescription else []
@@ -148,7 +149,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def rereferral_create(request: HttpRequest, pk: int) -> HttpResponse:
+def rereferral_create(request: AuthedRequest, pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)
     require_role(request, Capability.RE_REFER)
     visit = None
@@ -196,7 +197,7 @@ def rereferral_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def home_visit_create(request: HttpRequest, pk: int) -> HttpResponse:
+def home_visit_create(request: AuthedRequest, pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)
     require_role(request, Capability.RECORD_HOME_VISIT)
     form = forms.HomeVisitForm(
@@ -219,7 +220,7 @@ def home_visit_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def contact_attempt_create(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_attempt_create(request: AuthedRequest, pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)
     require_role(request, Capability.RECORD_CONTACT)
     form = forms.ContactAttemptForm(request.POST or None)
