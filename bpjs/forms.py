@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bpjs.models import BpjsCredentials, BpjsMedicine
+from bpjs.services import CREDENTIAL_FIELDS
 from pharmacy.models import Medicine
 
 
@@ -19,17 +20,7 @@ class CredentialsForm(forms.ModelForm):
 
     class Meta:
         model = BpjsCredentials
-        fields = [
-            "cons_id",
-            "secret_key",
-            "vclaim_user_key",
-            "pcare_user_key",
-            "apotek_user_key",
-            "pcare_username",
-            "pcare_password",
-            "pcare_doctor_code",
-            "pcare_sync_from",
-        ]
+        fields = list(CREDENTIAL_FIELDS)
         widgets = {
             "cons_id": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
             "pcare_username": forms.TextInput(attrs={"autocomplete": "off"}),

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from facilities.models import Facility
 from patients.models import Patient
+from patients.services import EDITABLE_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -17,17 +18,7 @@ class PatientForm(forms.ModelForm):
 
     class Meta:
         model = Patient
-        fields = [
-            "nik",
-            "bpjs_number",
-            "name",
-            "sex",
-            "birth_date",
-            "address",
-            "phone",
-            "reminder_consent",
-            "pustu",
-        ]
+        fields = list(EDITABLE_FIELDS)
         widgets = {
             "birth_date": DateInput(),
             "nik": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),

@@ -1,5 +1,5 @@
 import datetime as dt
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import transaction
 
@@ -72,4 +72,20 @@ def patient_record_access(
 ) -> PatientAccessLog:
     return PatientAccessLog.objects.create(
         patient=patient, user=user, facility_id=user.facility_id, action=action, path=path[:255]
+    )
+
+
+class _Read(Protocol):
+    """A page or API request: who reads, and where."""
+
+    user: Any
+    path: str
+
+
+def patient_record_read(
+    request: _Read, patient: Patient, *, action: str = PatientAccessLog.Action.VIEW
+) -> PatientAccessLog:
+    """The audit row of a page, print or API answer that shows the patient's record."""
+    return patient_record_access(
+        user=request.user, patient=patient, action=action, path=request.path
     )

@@ -45,7 +45,7 @@ def patient_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def patient_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     patient = selectors.patient_for_user(request.user, pk)
-    services.patient_record_access(user=request.user, patient=patient, path=request.path)
+    services.patient_record_read(request, patient)
     return render(request, "patients/patient_detail.html", {"patient": patient})
 
 

@@ -17,19 +17,7 @@ class PatientOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Patient
-        fields = [
-            "id",
-            "nik",
-            "bpjs_number",
-            "name",
-            "sex",
-            "birth_date",
-            "address",
-            "phone",
-            "reminder_consent",
-            "fktp",
-            "pustu",
-        ]
+        fields = ["id", *services.EDITABLE_FIELDS, "fktp"]
 
 
 class PatientListApi(ListAPIView):
@@ -51,10 +39,5 @@ class PatientDetailApi(APIView):
     @extend_schema(responses=PatientOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
         patient = selectors.patient_for_user(request.user, pk)
-        services.patient_record_access(
-            user=request.user,
-            patient=patient,
-            action=PatientAccessLog.Action.API_VIEW,
-            path=request.path,
-        )
+        services.patient_record_read(request, patient, action=PatientAccessLog.Action.API_VIEW)
         return Response(PatientOutputSerializer(patient).data)

@@ -21,7 +21,7 @@ from common.text import LONG_TEXT
 from facilities.models import Facility
 from patients.models import Patient, PatientAccessLog
 from patients.programs import Program
-from patients.services import patient_record_access
+from patients.services import patient_record_read
 from patients.validators import validate_birth_date, validate_bpjs_number, validate_nik_format
 from pharmacy.models import Medicine
 from referrals import selectors
@@ -225,12 +225,7 @@ class ReferralDetailApi(APIView):
     @extend_schema(responses=LetterOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
         letter = selectors.letter_for_user(request.user, pk)
-        patient_record_access(
-            user=request.user,
-            patient=letter.patient,
-            action=PatientAccessLog.Action.API_VIEW,
-            path=request.path,
-        )
+        patient_record_read(request, letter.patient, action=PatientAccessLog.Action.API_VIEW)
         return Response(LetterOutputSerializer(letter).data)
 
 
@@ -293,12 +288,7 @@ class CaseDetailApi(APIView):
     @extend_schema(responses=CaseDetailOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
         case = selectors.case_for_user(request.user, pk)
-        patient_record_access(
-            user=request.user,
-            patient=case.patient,
-            action=PatientAccessLog.Action.API_VIEW,
-            path=request.path,
-        )
+        patient_record_read(request, case.patient, action=PatientAccessLog.Action.API_VIEW)
         return Response(CaseDetailOutputSerializer(case).data)
 
 
@@ -342,10 +332,5 @@ class VisitDetailApi(APIView):
     @extend_schema(responses=VisitOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
         visit = selectors.visit_for_user(request.user, pk)
-        patient_record_access(
-            user=request.user,
-            patient=visit.case.patient,
-            action=PatientAccessLog.Action.API_VIEW,
-            path=request.path,
-        )
+        patient_record_read(request, visit.case.patient, action=PatientAccessLog.Action.API_VIEW)
         return Response(VisitOutputSerializer(visit).data)

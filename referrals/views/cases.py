@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Model
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.http import AuthedRequest
 from accounts.policy import Capability
 from patients.selectors import patient_for_user
-from patients.services import patient_record_access
+from patients.services import patient_record_read
 from referrals import forms, selectors
 from referrals.models import (
     CarePlan,
@@ -31,6 +31,7 @@ from referrals.views.common import (
     case_form_page,
     is_doctor,
     require_role,
+    run_service,
 )
 
 # ---------------------------------------------------------------- cases
@@ -88,8 +89,26 @@ def _case_context(request: AuthedRequest, case: PrbCase) -> dict[str, Any]:
 @login_required
 def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)
-    patient_record_access(user=request.user, patient=case.patient, path=request.path)
+    patient_record_read(request, case.patient)
     return render(request, "referrals/case_detail.html", _case_context(request, case))
+
+
+def _case_page_post(
+    request: AuthedRequest,
+    case: PrbCase,
+    *,
+    save: Callable[[], Model],
+    success: str,
+    **form: Any,
+) -> HttpResponse:
+    """A form posted from the case page: saved, back to the case; else the case page again
+    with the form (under the name the page's template gives it), what was typed and why."""
+    ((name, bound),) = form.items()
+    if run_service(request, bound, save, success=success) is not None:
+        return redirect("referrals:case_detail", pk=case.pk)
+    context = _case_context(request, case)
+    context[name] = bound
+    return render(request, "referrals/case_detail.html", context, status=400)
 
 
 @login_required
@@ -100,22 +119,18 @@ def case_status(request: AuthedRequest, pk: int) -> HttpResponse:
     form = forms.StatusForm(
         request.POST, allowed=cases.MANUAL_TRANSITIONS.get(PrbCase.Status(case.status), set())
     )
-    if form.is_valid():
-        try:
-            cases.case_status_change(
-                actor=request.user,
-                case=case,
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            forms.put_errors(form, exc)
-        else:
-            messages.success(request, _("Case status changed."))
-            return redirect("referrals:case_detail", pk=case.pk)
-    context = _case_context(request, case)
-    context["status_form"] = form
-    return render(request, "referrals/case_detail.html", context, status=400)
+    return _case_page_post(
+        request,
+        case,
+        status_form=form,
+        save=lambda: cases.case_status_change(
+            actor=request.user,
+            case=case,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+        ),
+        success=_("Case status changed."),
+    )
 
 
 @login_required
@@ -124,17 +139,15 @@ def case_pustu(request: AuthedRequest, pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)
     require_role(request, Capability.ASSIGN_PUSTU)
     form = forms.PustuForm(request.POST, puskesmas_id=case.facility_id)
-    if form.is_valid():
-        try:
-            cases.case_assign_pustu(actor=request.user, case=case, pustu=form.cleaned_data["pustu"])
-        except ValidationError as exc:
-            forms.put_errors(form, exc)
-        else:
-            messages.success(request, _("Pustu assignment saved."))
-            return redirect("referrals:case_detail", pk=case.pk)
-    context = _case_context(request, case)
-    context["pustu_form"] = form
-    return render(request, "referrals/case_detail.html", context, status=400)
+    return _case_page_post(
+        request,
+        case,
+        pustu_form=form,
+        save=lambda: cases.case_assign_pustu(
+            actor=request.user, case=case, pustu=form.cleaned_data["pustu"]
+        ),
+        success=_("Pustu assignment saved."),
+    )
 
 
 @login_required
@@ -190,7 +203,7 @@ def self_management_tick(request: AuthedRequest, pk: int, item_pk: int) -> HttpR
 @login_required
 def patient_timeline(request: AuthedRequest, patient_pk: int) -> HttpResponse:
     patient = patient_for_user(request.user, patient_pk)
-    patient_record_access(user=request.user, patient=patient, path=request.path)
+    patient_record_read(request, patient)
     return render(
         request,
         "referrals/timeline.html",

@@ -8,10 +8,11 @@ without JavaScript; htmx only swaps partials.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
@@ -25,6 +26,8 @@ from referrals.models import (
 )
 
 PAGE_SIZE = 25
+
+T = TypeVar("T")
 
 
 def require_role(request: AuthedRequest, capability: Capability) -> None:
@@ -44,26 +47,40 @@ def is_doctor(user: Any) -> bool:
     return policy.can(user, Capability.RECORD_VISIT)
 
 
+def run_service(
+    request: AuthedRequest, form: Any, save: Callable[[], T], *, success: str | Callable[[T], str]
+) -> T | None:
+    """Call the service behind ``form`` when the form is valid (else ``None``): its
+    ``ValidationError`` goes onto the form and gives ``None``; what it returns (the record)
+    gives the ``success`` message."""
+    if not form.is_valid():
+        return None
+    try:
+        result = save()
+    except ValidationError as exc:
+        forms.put_errors(form, exc)
+        return None
+    messages.success(request, success if isinstance(success, str) else success(result))
+    return result
+
+
 def case_form_page(
     request: AuthedRequest,
     case: PrbCase,
     form: Any,
     *,
-    save: Callable[[dict[str, Any]], object],
+    save: Callable[[dict[str, Any]], Model],
     saved: str,
     title: str,
 ) -> HttpResponse:
     """A small form about one case: on a valid POST save and go back to the case,
     else show the form (with what was typed and the errors) on the shared page."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ValidationError as exc:
-            forms.put_errors(form, exc)
-        else:
-            messages.success(request, saved)
+    posted = request.method == "POST"
+    if posted:
+        record = run_service(request, form, lambda: save(form.cleaned_data), success=saved)
+        if record is not None:
             return redirect("referrals:case_detail", pk=case.pk)
-    status = 400 if request.method == "POST" else 200
+    status = 400 if posted else 200
     return render(
         request,
         "referrals/simple_form.html",

@@ -19,7 +19,7 @@ from accounts.policy import Capability
 from patients.models import Patient
 from patients.programs import Program
 from patients.selectors import patient_for_user
-from patients.services import patient_record_access
+from patients.services import patient_record_read
 from referrals import factfields, forms, kmk, selectors
 from referrals.models import (
     BackReferralLetter,
@@ -30,6 +30,7 @@ from referrals.views.common import (
     is_doctor,
     own_facility,
     require_role,
+    run_service,
 )
 
 # ---------------------------------------------------------------- intake
@@ -146,8 +147,10 @@ def letter_create(request: AuthedRequest) -> HttpResponse:
     if request.POST.get("action") == "check":  # the no-JS "check the criteria" button
         return _letter_form_page(request, form, formset, _panel_context(request, form))
     if form.is_valid() and formset.is_valid():
-        try:
-            letter = letters.letter_receive(
+        letter = run_service(
+            request,
+            form,
+            lambda: letters.letter_receive(
                 actor=request.user,
                 facility=own_facility(request),
                 hospital=form.cleaned_data["hospital"],
@@ -165,14 +168,12 @@ def letter_create(request: AuthedRequest) -> HttpResponse:
                 next_hospital_review=form.cleaned_data["next_hospital_review"],
                 facts=form.fact_values(),
                 medicines=forms.letter_medicine_inputs(formset),
-            )
-        except ValidationError as exc:
-            forms.put_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Back-referral letter %(n)s saved; it awaits the decision.") % {"n": letter},
-            )
+            ),
+            success=lambda letter: (
+                _("Back-referral letter %(n)s saved; it awaits the decision.") % {"n": letter}
+            ),
+        )
+        if letter:
             return redirect("referrals:letter_detail", pk=letter.pk)
     return _letter_form_page(request, form, formset, _panel_context(request, form), status=400)
 
@@ -204,7 +205,7 @@ def letter_context(request: AuthedRequest, letter: BackReferralLetter) -> dict[s
 @login_required
 def letter_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     letter = selectors.letter_for_user(request.user, pk)
-    patient_record_access(user=request.user, patient=letter.patient, path=request.path)
+    patient_record_read(request, letter.patient)
     context = letter_context(request, letter)
     context["accept_form"] = forms.AcceptForm(
         initial={"control_interval_days": kmk.CONTROL_INTERVAL_DAYS},
@@ -221,20 +222,20 @@ def letter_accept(request: AuthedRequest, pk: int) -> HttpResponse:
     require_role(request, Capability.DECIDE_LETTER)
     context = letter_context(request, letter)
     form = forms.AcceptForm(request.POST, readiness=context["readiness"])
-    if form.is_valid():
-        try:
-            case = letters.letter_accept(
-                actor=request.user,
-                letter=letter,
-                override_reason=form.cleaned_data["override_reason"],
-                control_interval_days=form.cleaned_data["control_interval_days"],
-                readiness_plan=form.readiness_plan(),
-            )
-        except ValidationError as exc:
-            forms.put_errors(form, exc)
-        else:
-            messages.success(request, _("The patient is enrolled in PRB."))
-            return redirect("referrals:case_detail", pk=case.pk)
+    case = run_service(
+        request,
+        form,
+        lambda: letters.letter_accept(
+            actor=request.user,
+            letter=letter,
+            override_reason=form.cleaned_data["override_reason"],
+            control_interval_days=form.cleaned_data["control_interval_days"],
+            readiness_plan=form.readiness_plan(),
+        ),
+        success=_("The patient is enrolled in PRB."),
+    )
+    if case:
+        return redirect("referrals:case_detail", pk=case.pk)
     context.update(accept_form=form, return_form=forms.ReturnForm())
     return render(request, "referrals/letter_detail.html", context, status=400)
 
@@ -245,16 +246,16 @@ def letter_return(request: AuthedRequest, pk: int) -> HttpResponse:
     letter = selectors.letter_for_user(request.user, pk)
     require_role(request, Capability.DECIDE_LETTER)
     form = forms.ReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            letters.letter_return(
-                actor=request.user, letter=letter, reasons=form.cleaned_data["return_reasons"]
-            )
-        except ValidationError as exc:
-            forms.put_errors(form, exc)
-        else:
-            messages.success(request, _("The referral was returned to the hospital."))
-            return redirect("referrals:letter_detail", pk=letter.pk)
+    returned = run_service(
+        request,
+        form,
+        lambda: letters.letter_return(
+            actor=request.user, letter=letter, reasons=form.cleaned_data["return_reasons"]
+        ),
+        success=_("The referral was returned to the hospital."),
+    )
+    if returned:
+        return redirect("referrals:letter_detail", pk=letter.pk)
     context = letter_context(request, letter)
     context.update(accept_form=forms.AcceptForm(readiness=context["readiness"]), return_form=form)
     return render(request, "referrals/letter_detail.html", context, status=400)

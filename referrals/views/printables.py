@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from accounts.http import AuthedRequest
 from patients.models import PatientAccessLog
-from patients.services import patient_record_access
+from patients.services import patient_record_read
 from referrals import forms, selectors
 from referrals.views.intake import letter_context
 
@@ -16,12 +16,7 @@ from referrals.views.intake import letter_context
 @login_required
 def letter_receipt(request: AuthedRequest, pk: int) -> HttpResponse:
     letter = selectors.letter_for_user(request.user, pk)
-    patient_record_access(
-        user=request.user,
-        patient=letter.patient,
-        action=PatientAccessLog.Action.EXPORT,
-        path=request.path,
-    )
+    patient_record_read(request, letter.patient, action=PatientAccessLog.Action.EXPORT)
     return render(request, "referrals/print_receipt.html", letter_context(request, letter))
 
 
@@ -29,12 +24,7 @@ def letter_receipt(request: AuthedRequest, pk: int) -> HttpResponse:
 def case_card(request: AuthedRequest, pk: int) -> HttpResponse:
     """The patient's control card: schedule and self-management advice, for printing."""
     case = selectors.case_for_user(request.user, pk)
-    patient_record_access(
-        user=request.user,
-        patient=case.patient,
-        action=PatientAccessLog.Action.EXPORT,
-        path=request.path,
-    )
+    patient_record_read(request, case.patient, action=PatientAccessLog.Action.EXPORT)
     plan = selectors.current_care_plan(case)
     return render(
         request,
@@ -48,12 +38,7 @@ def rereferral_letter(request: AuthedRequest, pk: int) -> HttpResponse:
     """The printable re-referral letter with the case's history."""
     referral = selectors.rereferral_for_user(request.user, pk)
     case = referral.case
-    patient_record_access(
-        user=request.user,
-        patient=case.patient,
-        action=PatientAccessLog.Action.EXPORT,
-        path=request.path,
-    )
+    patient_record_read(request, case.patient, action=PatientAccessLog.Action.EXPORT)
     clauses = {c["id"]: c for c in (referral.evaluation or {}).get("criteria", [])}
     texts = dict(forms.rereferral_clause_choices(case.program))
     reasons = [

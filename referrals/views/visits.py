@@ -14,13 +14,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import AuthedRequest
 from accounts.policy import Capability
-from patients.services import patient_record_access
+from patients.services import patient_record_read
 from referrals import forms, kmk, selectors
 from referrals.models import (
     PrbCase,
 )
 from referrals.services import engine, visits
-from referrals.views.common import case_form_page, is_doctor, require_role
+from referrals.views.common import case_form_page, is_doctor, require_role, run_service
 
 # ---------------------------------------------------------------- visits
 
@@ -130,7 +130,7 @@ def visit_create(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def visit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     visit = selectors.visit_for_user(request.user, pk)
-    patient_record_access(user=request.user, patient=visit.case.patient, path=request.path)
+    patient_record_read(request, visit.case.patient)
     lines = visit.prescription.lines.select_related("medicine") if visit.prescription else []
     return render(
         request,
@@ -168,22 +168,22 @@ def rereferral_create(request: AuthedRequest, pk: int) -> HttpResponse:
             request, "referrals/rereferral_form.html", {"case": case, "form": form, "visit": visit}
         )
     form = forms.ReReferralForm(request.POST, case=case)
-    if form.is_valid():
-        try:
-            referral = visits.rereferral_create(
-                actor=request.user,
-                case=case,
-                hospital=form.cleaned_data["hospital"],
-                referred_on=form.cleaned_data["referred_on"],
-                clause_ids=form.cleaned_data["clause_ids"],
-                doctor_reason=form.cleaned_data["doctor_reason"],
-                visit=visit,
-            )
-        except ValidationError as exc:
-            forms.put_errors(form, exc)
-        else:
-            messages.success(request, _("Re-referral letter %(n)s created.") % {"n": referral})
-            return redirect("referrals:rereferral_letter", pk=referral.pk)
+    referral = run_service(
+        request,
+        form,
+        lambda: visits.rereferral_create(
+            actor=request.user,
+            case=case,
+            hospital=form.cleaned_data["hospital"],
+            referred_on=form.cleaned_data["referred_on"],
+            clause_ids=form.cleaned_data["clause_ids"],
+            doctor_reason=form.cleaned_data["doctor_reason"],
+            visit=visit,
+        ),
+        success=lambda referral: _("Re-referral letter %(n)s created.") % {"n": referral},
+    )
+    if referral:
+        return redirect("referrals:rereferral_letter", pk=referral.pk)
     return render(
         request,
         "referrals/rereferral_form.html",

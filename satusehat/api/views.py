@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from patients.models import PatientAccessLog
-from patients.services import patient_record_access
+from patients.services import patient_record_read
 from referrals.selectors import case_for_user
 from satusehat.bundle import case_bundle
 
@@ -21,10 +21,5 @@ class CaseFhirBundleApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         case = case_for_user(request.user, pk)
         bundle = case_bundle(case)
-        patient_record_access(
-            user=request.user,
-            patient=case.patient,
-            action=PatientAccessLog.Action.EXPORT,
-            path=request.path,
-        )
+        patient_record_read(request, case.patient, action=PatientAccessLog.Action.EXPORT)
         return Response(bundle, content_type="application/fhir+json")
