@@ -1,13 +1,11 @@
 """Item 10 of issue 10: per-facility numbers come from one allocator, never count() + 1."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from facilities.models import FacilitySequence
 from facilities.services import facility_sequence_next
 from tests.facilities.factories import FacilityFactory
+from tests.support.concurrency import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,39 +14,15 @@ CLIENTS = 20
 
 def test_twenty_threads_get_twenty_distinct_numbers_for_one_facility() -> None:
     facility = FacilityFactory()
-    barrier = threading.Barrier(CLIENTS)
-    numbers: list[int] = []
-    pids: set[int] = set()
-    errors: list[BaseException] = []
-    lock = threading.Lock()
 
-    def allocate() -> None:
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_backend_pid()")
-                pid = cursor.fetchone()[0]
-            barrier.wait(timeout=30)
-            number = facility_sequence_next(
-                facility_id=facility.pk, kind="rereferral", period="2026"
-            )
-            with lock:
-                numbers.append(number)
-                pids.add(pid)
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
+    def allocate(_client: int) -> int:
+        return facility_sequence_next(facility_id=facility.pk, kind="rereferral", period="2026")
 
-    threads = [threading.Thread(target=allocate) for _ in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    together = run_together(allocate, range(CLIENTS))
 
-    assert errors == []
-    assert len(pids) == CLIENTS  # each client had its own database connection
-    assert sorted(numbers) == list(range(1, CLIENTS + 1))
+    assert together.errors == []
+    assert len(together.connections) == CLIENTS  # each client had its own database connection
+    assert sorted(together.results) == list(range(1, CLIENTS + 1))
     assert FacilitySequence.objects.get(facility=facility, kind="rereferral").last == CLIENTS
 
 

@@ -42,12 +42,25 @@ def metformin():  # type: ignore[no-untyped-def]
     return MedicineFactory(name="Metformin Uji", strength="500 mg", max_quantity_per_month=90)
 
 
+def dispense(world, store, medicine, quantity, on):  # type: ignore[no-untyped-def]
+    """``quantity`` prescribed to patient 1 on ``on`` and dispensed from ``store`` that day."""
+    prescription = prescribe(world, world.patient1, medicine, quantity, on=on)
+    return services.stock_dispense(
+        actor=world.farmasi1, prescription=prescription, store=store, dispensed_on=on
+    )
+
+
+def ten_in_eight_out(world, store, medicine, *, dispensed_on):  # type: ignore[no-untyped-def]
+    """A lot of 10 received on 1 November, 8 of it dispensed on ``dispensed_on``: 2 left."""
+    lot = receive(store, medicine, 10, user=world.farmasi1, on=dt.date(2026, 11, 1)).lot
+    dispense(world, store, medicine, 8, dispensed_on)
+    return lot
+
+
 def use_in_october(world, store, medicine, used):  # type: ignore[no-untyped-def]
     """October 2026 at puskesmas 1: 100 received on the 1st, ``used`` dispensed on the 3rd."""
     receive(store, medicine, 100, user=world.farmasi1, on=dt.date(2026, 10, 1))
-    on = dt.date(2026, 10, 3)
-    prescription = prescribe(world, world.patient1, medicine, used, on=on)
-    services.stock_dispense(actor=world.farmasi1, prescription=prescription, dispensed_on=on)
+    dispense(world, store, medicine, used, dt.date(2026, 10, 3))
 
 
 @pytest.fixture
@@ -84,6 +97,13 @@ def receive(store, medicine, quantity, *, user, on=TODAY, batch=None, expiry=dt.
         supplier="IFK Kota Uji",
         reference="SBBK/001",
     )[0]
+
+
+def receive_more(store, lot, quantity, *, user, on):  # type: ignore[no-untyped-def]
+    """More of an existing lot (its batch and expiry) received on ``on``."""
+    return receive(
+        store, lot.medicine, quantity, user=user, on=on, batch=lot.batch, expiry=lot.expiry_date
+    )
 
 
 def receive_expired(store, medicine, quantity, *, user, batch=None, expiry=dt.date(2026, 9, 30)):  # type: ignore[no-untyped-def]

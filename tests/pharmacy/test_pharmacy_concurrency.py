@@ -1,15 +1,13 @@
 """Done when: 20 concurrent dispenses against the last 10 units (PostgreSQL, real threads)."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import F, Sum
 
 from pharmacy import services
 from pharmacy.models import Prescription, StockBalance, StockCardLine
 from tests.pharmacy.conftest import prescribe, receive
+from tests.support.concurrency import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,37 +23,19 @@ def test_twenty_concurrent_dispenses_against_the_last_ten_units(world, store1, m
     assert StockBalance.objects.get(store=store1, lot=lot).quantity == 10
     prescriptions = [prescribe(world, world.patient1, metformin, 1) for _ in range(CLIENTS)]
 
-    barrier = threading.Barrier(CLIENTS)
-    outcomes: list[str] = []
-    lock = threading.Lock()
-    connection_ids: set[int] = set()
-
-    def dispense(prescription: Prescription) -> None:
+    def dispense(prescription: Prescription) -> str:
         try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_backend_pid()")
-                pid = cursor.fetchone()[0]
-            barrier.wait(timeout=30)
-            try:
-                services.stock_dispense(actor=world.farmasi1, prescription=prescription)
-                outcome = "ok"
-            except ValidationError:
-                outcome = "refused"
-            with lock:
-                outcomes.append(outcome)
-                connection_ids.add(pid)
-        finally:
-            connection.close()
+            services.stock_dispense(actor=world.farmasi1, prescription=prescription)
+        except ValidationError:
+            return "refused"
+        return "ok"
 
-    threads = [threading.Thread(target=dispense, args=(p,)) for p in prescriptions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    together = run_together(dispense, prescriptions)
 
-    assert len(connection_ids) == CLIENTS  # each client had its own connection
-    assert outcomes.count("ok") == 10
-    assert outcomes.count("refused") == 10
+    assert together.errors == []
+    assert len(together.connections) == CLIENTS  # each client had its own connection
+    assert together.results.count("ok") == 10
+    assert together.results.count("refused") == 10
     assert StockBalance.objects.get(store=store1, lot=lot).quantity == 0
     lines = list(StockCardLine.objects.filter(store=store1, lot=lot).order_by("id"))
     assert all(line.balance_after >= 0 for line in lines)

@@ -6,10 +6,9 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from pharmacy import services
 from pharmacy.models import StockCardLine
 from pharmacy.selectors import stock_ledger_differences
-from tests.pharmacy.conftest import prescribe, receive
+from tests.pharmacy.conftest import receive_more, ten_in_eight_out
 
 BEFORE = [("pharmacy", "0009_destruction_reasons_kmk_iii_c_7")]
 AFTER = [("pharmacy", "0010_stock_card_no_update")]
@@ -35,20 +34,8 @@ def _balances(lot):  # type: ignore[no-untyped-def]
 def test_running_balances_move_from_date_order_to_the_order_lines_were_written(
     world, store1, metformin
 ) -> None:
-    lot = receive(store1, metformin, 10, user=world.farmasi1, on=dt.date(2026, 11, 1)).lot
-    prescription = prescribe(world, world.patient1, metformin, 8, on=dt.date(2026, 11, 5))
-    services.stock_dispense(
-        actor=world.farmasi1, prescription=prescription, dispensed_on=dt.date(2026, 11, 5)
-    )
-    receive(
-        store1,
-        metformin,
-        5,
-        user=world.farmasi1,
-        on=dt.date(2026, 11, 3),
-        batch=lot.batch,
-        expiry=lot.expiry_date,
-    )
+    lot = ten_in_eight_out(world, store1, metformin, dispensed_on=dt.date(2026, 11, 5))
+    receive_more(store1, lot, 5, user=world.farmasi1, on=dt.date(2026, 11, 3))
     written = [
         (dt.date(2026, 11, 1), 10),
         (dt.date(2026, 11, 5), 2),

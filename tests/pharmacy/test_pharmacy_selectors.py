@@ -6,17 +6,18 @@ from decimal import Decimal
 import pytest
 
 from pharmacy import planning, selectors, services
-from tests.pharmacy.conftest import TODAY, prescribe, receive
+from tests.pharmacy.conftest import TODAY, dispense, receive
 from tests.pharmacy.factories import LotFactory, MedicineFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def dispense(world, store, medicine, quantity, on):  # type: ignore[no-untyped-def]
-    prescription = prescribe(world, world.patient1, medicine, quantity, on=on)
-    services.stock_dispense(
-        actor=world.farmasi1, prescription=prescription, store=store, dispensed_on=on
+def usage_by_month(store, medicine, first_month, last_month):  # type: ignore[no-untyped-def]
+    """(month, used, stock-out days) for each month from the card."""
+    usage = selectors.monthly_usage(
+        store=store, medicine=medicine, first_month=first_month, last_month=last_month
     )
+    return [(u.month.month, u.quantity_used, u.stock_out_days) for u in usage]
 
 
 @pytest.fixture
@@ -40,13 +41,7 @@ def history(world, store1, metformin):  # type: ignore[no-untyped-def]
 
 
 def test_monthly_usage_and_stock_out_days_come_from_the_card(history, store1, metformin) -> None:
-    usage = selectors.monthly_usage(
-        store=store1,
-        medicine=metformin,
-        first_month=dt.date(2026, 5, 1),
-        last_month=dt.date(2026, 10, 1),
-    )
-    assert [(u.month.month, u.quantity_used, u.stock_out_days) for u in usage] == [
+    assert usage_by_month(store1, metformin, dt.date(2026, 5, 1), dt.date(2026, 10, 1)) == [
         (5, 30, 0),
         (6, 40, 0),
         (7, 30, 27),  # zero from 5 to 31 July
@@ -112,13 +107,7 @@ def test_a_receipt_written_late_counts_on_its_own_date(history, world, store1, m
         (dt.date(2026, 11, 1), 50, 60),
         (dt.date(2026, 7, 20), 15, 75),
     ]
-    usage = selectors.monthly_usage(
-        store=store1,
-        medicine=metformin,
-        first_month=dt.date(2026, 7, 1),
-        last_month=dt.date(2026, 8, 1),
-    )
-    assert [(u.month.month, u.quantity_used, u.stock_out_days) for u in usage] == [
+    assert usage_by_month(store1, metformin, dt.date(2026, 7, 1), dt.date(2026, 8, 1)) == [
         (7, 30, 15),  # zero from 5 to 19 July only
         (8, 20, 0),
     ]
@@ -233,11 +222,7 @@ def test_claims_per_patient_per_month_net_of_reversals(world, store1, metformin)
     receive(store1, metformin, 200, user=world.farmasi1, on=dt.date(2026, 10, 1))
     dispense(world, store1, metformin, 60, dt.date(2026, 10, 5))
     dispense(world, store1, metformin, 30, dt.date(2026, 10, 20))
-    wrong = services.stock_dispense(
-        actor=world.farmasi1,
-        prescription=prescribe(world, world.patient1, metformin, 10, on=dt.date(2026, 10, 25)),
-        dispensed_on=dt.date(2026, 10, 25),
-    ).card_lines[0]
+    wrong = dispense(world, store1, metformin, 10, dt.date(2026, 10, 25)).card_lines[0]
     services.stock_card_line_reverse(actor=world.farmasi1, line=wrong, reason="Batal")
     dispense(world, store1, metformin, 5, dt.date(2026, 11, 2))
     (claim,) = selectors.claims(facility_id=world.pkm1.pk, month=dt.date(2026, 10, 1))

@@ -13,7 +13,15 @@ from pharmacy.models import (
     StockCardLine,
     Store,
 )
-from tests.pharmacy.conftest import TODAY, destroy, prescribe, receive, receive_expired
+from tests.pharmacy.conftest import (
+    TODAY,
+    destroy,
+    prescribe,
+    receive,
+    receive_expired,
+    receive_more,
+    ten_in_eight_out,
+)
 from tests.pharmacy.factories import LotFactory, MedicineFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
@@ -133,21 +141,9 @@ def test_nothing_to_dispense_writes_nothing(world, store1, metformin) -> None:
 
 
 def test_a_backdated_receipt_changes_no_line_already_written(world, store1, metformin) -> None:
-    lot = receive(store1, metformin, 10, user=world.farmasi1, on=dt.date(2026, 11, 1)).lot
-    prescription = prescribe(world, world.patient1, metformin, 8, on=dt.date(2026, 11, 5))
-    services.stock_dispense(
-        actor=world.farmasi1, prescription=prescription, dispensed_on=dt.date(2026, 11, 5)
-    )
+    lot = ten_in_eight_out(world, store1, metformin, dispensed_on=dt.date(2026, 11, 5))
     written = card(store1, lot)
-    receive(
-        store1,
-        metformin,
-        5,
-        user=world.farmasi1,
-        on=dt.date(2026, 11, 3),
-        batch=lot.batch,
-        expiry=lot.expiry_date,
-    )
+    receive_more(store1, lot, 5, user=world.farmasi1, on=dt.date(2026, 11, 3))
     # The card runs in the order lines were written; the receipt keeps its own date and
     # the balance it left, and the lines before it keep theirs.
     assert card(store1, lot) == [
@@ -162,11 +158,7 @@ def test_a_backdated_receipt_changes_no_line_already_written(world, store1, metf
 
 
 def test_a_backdated_entry_that_would_go_negative_is_refused(world, store1, metformin) -> None:
-    lot = receive(store1, metformin, 10, user=world.farmasi1, on=dt.date(2026, 11, 1)).lot
-    first = prescribe(world, world.patient1, metformin, 8, on=dt.date(2026, 11, 5))
-    services.stock_dispense(
-        actor=world.farmasi1, prescription=first, dispensed_on=dt.date(2026, 11, 5)
-    )
+    lot = ten_in_eight_out(world, store1, metformin, dispensed_on=dt.date(2026, 11, 5))
     before = card(store1, lot)
     # On the 3rd there were 10 units, so 5 could go back to the IFK then, but the 8
     # dispensed on the 5th would then leave -3.
@@ -186,20 +178,8 @@ def test_a_backdated_entry_that_would_go_negative_is_refused(world, store1, metf
 def test_a_backdated_entry_is_checked_against_the_card_read_by_date(
     world, store1, metformin
 ) -> None:
-    lot = receive(store1, metformin, 10, user=world.farmasi1, on=dt.date(2026, 11, 1)).lot
-    first = prescribe(world, world.patient1, metformin, 8, on=dt.date(2026, 11, 4))
-    services.stock_dispense(
-        actor=world.farmasi1, prescription=first, dispensed_on=dt.date(2026, 11, 4)
-    )
-    receive(
-        store1,
-        metformin,
-        20,
-        user=world.farmasi1,
-        on=dt.date(2026, 11, 6),
-        batch=lot.batch,
-        expiry=lot.expiry_date,
-    )
+    lot = ten_in_eight_out(world, store1, metformin, dispensed_on=dt.date(2026, 11, 4))
+    receive_more(store1, lot, 20, user=world.farmasi1, on=dt.date(2026, 11, 6))
     before = card(store1, lot)
 
     def give_back(quantity: int) -> None:
