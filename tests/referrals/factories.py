@@ -25,6 +25,24 @@ class FormularyMedicineFactory(factory.django.DjangoModelFactory):
     programs = factory.LazyFunction(lambda: ["DM"])
 
 
+def basal_insulin(name, strength, *, form, max_per_month):
+    """A basal insulin of the formulary: the dose rules of ``rule_group="basal_insulin"`` apply."""
+    return FormularyMedicineFactory(
+        name=name,
+        strength=strength,
+        form=form,
+        rule_group="basal_insulin",
+        max_quantity_per_month=max_per_month,
+    )
+
+
+def insulin_line(insulin, *, pens, units_per_day):
+    """A visit's prescription line of ``pens`` pens for ``units_per_day`` IU once a day."""
+    return services.VisitLineInput(
+        medicine=insulin, quantity=pens, signa=f"1x{units_per_day} IU", daily_dose=units_per_day
+    )
+
+
 # Facts of a DM patient who meets every II.B.1 criterion.
 DM_ELIGIBLE_FACTS = {
     "hba1c_percent": 6.5,

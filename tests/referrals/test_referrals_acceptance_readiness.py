@@ -32,6 +32,19 @@ def _partly_ready(world):
     )
 
 
+def _accept_with_plan(world, letter, *, glucometer_on, lab_network):
+    """Accept with a plan for the two missing resources: a date and a network laboratory."""
+    return services.letter_accept(
+        actor=world.dokter1,
+        letter=letter,
+        on=ON,
+        readiness_plan={
+            "glucometer": services.ReadinessGapInput(available_on=glucometer_on),
+            "lab": services.ReadinessGapInput(network_facility=lab_network),
+        },
+    )
+
+
 class TestTheService:
     def test_an_incomplete_checklist_asks_a_plan_for_each_missing_item(self, world) -> None:
         _partly_ready(world)
@@ -49,14 +62,8 @@ class TestTheService:
     def test_the_plan_is_recorded_with_the_case(self, world) -> None:
         _partly_ready(world)
         letter = receive_letter(world)
-        case = services.letter_accept(
-            actor=world.dokter1,
-            letter=letter,
-            on=ON,
-            readiness_plan={
-                "glucometer": services.ReadinessGapInput(available_on=dt.date(2026, 11, 1)),
-                "lab": services.ReadinessGapInput(network_facility="Labkesda Kota Binjai"),
-            },
+        case = _accept_with_plan(
+            world, letter, glucometer_on=dt.date(2026, 11, 1), lab_network="Labkesda Kota Binjai"
         )
         gaps = {gap.code: gap for gap in case.readiness_gaps.all()}
         assert gaps["glucometer"].available_on == dt.date(2026, 11, 1)
@@ -68,15 +75,7 @@ class TestTheService:
         _partly_ready(world)
         letter = receive_letter(world)
         with pytest.raises(ValidationError) as exc:
-            services.letter_accept(
-                actor=world.dokter1,
-                letter=letter,
-                on=ON,
-                readiness_plan={
-                    "glucometer": services.ReadinessGapInput(available_on=dt.date(2026, 10, 1)),
-                    "lab": services.ReadinessGapInput(network_facility="  "),
-                },
-            )
+            _accept_with_plan(world, letter, glucometer_on=dt.date(2026, 10, 1), lab_network="  ")
         assert set(exc.value.message_dict) == {"gap_glucometer_date", "gap_lab_network"}
         assert not PrbCase.objects.exists()
 

@@ -13,6 +13,8 @@ from referrals.models import ControlVisit
 from tests.referrals.factories import (
     VISIT_DAY,
     FormularyMedicineFactory,
+    basal_insulin,
+    insulin_line,
     make_ready,
     receive_letter,
     record_visit,
@@ -167,18 +169,12 @@ def test_the_live_check_needs_a_doctor(world, login) -> None:
 
 
 def test_insulin_pens_beyond_the_dose_are_refused_at_the_visit(world) -> None:
-    pen = FormularyMedicineFactory(
-        name="Insulin human isophane (NPH)",
-        strength="100 IU/mL 3 mL",
-        form="pen injeksi",
-        rule_group="basal_insulin",
-        max_quantity_per_month=3,
+    pen = basal_insulin(
+        "Insulin human isophane (NPH)", "100 IU/mL 3 mL", form="pen injeksi", max_per_month=3
     )
     case = _case(world, "DM", "E11.9")
-    line = services.VisitLineInput(medicine=pen, quantity=3, signa="1x10 IU", daily_dose=10)
     with pytest.raises(ValidationError) as exc:
-        record_visit(world, case, lines=[line])
+        record_visit(world, case, lines=[insulin_line(pen, pens=3, units_per_day=10)])
     assert "melebihi kebutuhan dosis" in exc.value.message_dict["lines"][0]
-    enough = services.VisitLineInput(medicine=pen, quantity=2, signa="1x10 IU", daily_dose=10)
-    visit = record_visit(world, case, lines=[enough])
+    visit = record_visit(world, case, lines=[insulin_line(pen, pens=2, units_per_day=10)])
     assert visit.warnings == []

@@ -12,7 +12,9 @@ from tests.referrals.factories import (
     DM_ELIGIBLE_FACTS,
     FormularyMedicineFactory,
     HospitalFactory,
+    basal_insulin,
     enrol,
+    insulin_line,
     make_ready,
     receive_letter,
     record_visit,
@@ -176,36 +178,24 @@ def test_above_the_formulary_maximum_nothing_is_saved(world) -> None:
 
 def test_basal_insulin_above_20_units_is_refused(world) -> None:
     case = enrol(world)
-    insulin = FormularyMedicineFactory(
-        name="Insulin glargine",
-        strength="100 IU/mL",
-        form="pen",
-        rule_group="basal_insulin",
-        max_quantity_per_month=5,
-    )
-    line = services.VisitLineInput(medicine=insulin, quantity=2, signa="1x24 IU", daily_dose=24)
+    insulin = basal_insulin("Insulin glargine", "100 IU/mL", form="pen", max_per_month=5)
     with pytest.raises(ValidationError) as exc:
-        record_visit(world, case, lines=[line])
+        record_visit(world, case, lines=[insulin_line(insulin, pens=2, units_per_day=24)])
     assert "20" in exc.value.message_dict["lines"][0]
-    at_limit = services.VisitLineInput(medicine=insulin, quantity=2, signa="1x20 IU", daily_dose=20)
-    visit = record_visit(world, case, lines=[at_limit])
+    visit = record_visit(world, case, lines=[insulin_line(insulin, pens=2, units_per_day=20)])
     assert visit.warnings and "20" in visit.warnings[0]
 
 
 def test_anti_seizure_change_needs_the_dpjp(world) -> None:
-    old = FormularyMedicineFactory(
-        name="Asam valproat",
-        strength="250 mg",
-        form="tablet",
-        rule_group="anti_seizure",
-        programs=["EPILEPSY"],
-    )
-    new = FormularyMedicineFactory(
-        name="Asam valproat",
-        strength="500 mg",
-        form="tablet",
-        rule_group="anti_seizure",
-        programs=["EPILEPSY"],
+    old, new = (
+        FormularyMedicineFactory(
+            name="Asam valproat",
+            strength=strength,
+            form="tablet",
+            rule_group="anti_seizure",
+            programs=["EPILEPSY"],
+        )
+        for strength in ("250 mg", "500 mg")
     )
     letter = receive_letter(
         world,

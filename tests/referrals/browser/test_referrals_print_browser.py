@@ -31,15 +31,20 @@ def check_print(page, tmp_path, name: str) -> str:  # type: ignore[no-untyped-de
     return text
 
 
+def open_on_a_phone(page, path: str) -> None:  # type: ignore[no-untyped-def]
+    """dokter1, logged in on a 390 px phone, opens ``path``; nothing overflows sideways."""
+    page.set_viewport_size(PHONE)
+    log_in(page, "dokter1", PASSWORD)
+    page.wait_for_url("**/")
+    page.goto(path)
+    assert overflow(page) <= 0
+
+
 def test_the_rereferral_letter_fits_a_phone_and_prints_as_a_letter(
     world, page, rereferred, tmp_path
 ) -> None:
     _case, referral = rereferred
-    page.set_viewport_size(PHONE)
-    log_in(page, "dokter1", PASSWORD)
-    page.wait_for_url("**/")
-    page.goto(f"/rujukan/rujuk-ulang/{referral.pk}/")
-    assert overflow(page) <= 0
+    open_on_a_phone(page, f"/rujukan/rujuk-ulang/{referral.pk}/")
     text = check_print(page, tmp_path, "rereferral")
     assert "PUSKESMAS SATU" in text  # the letterhead, in capitals
     assert "Kepada Yth." in text and "RSUD Tujuan" in text
@@ -51,11 +56,7 @@ def test_the_control_card_fits_a_phone_and_prints(world, page, letterhead, tmp_p
     from tests.referrals.factories import enrol
 
     case = enrol(world)
-    page.set_viewport_size(PHONE)
-    log_in(page, "dokter1", PASSWORD)
-    page.wait_for_url("**/")
-    page.goto(f"/rujukan/kasus/{case.pk}/kartu/")
-    assert overflow(page) <= 0
+    open_on_a_phone(page, f"/rujukan/kasus/{case.pk}/kartu/")
     text = check_print(page, tmp_path, "card")
     assert "Jadwal kontrol Anda" in text and "cek gula darah" in text
     assert "III.B" not in text
