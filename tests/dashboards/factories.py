@@ -8,39 +8,25 @@ import factory
 from facilities.models import Facility
 from referrals.models import (
     BackReferralLetter,
-    ControlVisit,
     FacilityReadiness,
-    PrbCase,
     ReReferral,
 )
 from tests.accounts.factories import UserFactory
+from tests.alerts import factories as alerts
 from tests.facilities.factories import FacilityFactory
 from tests.patients.factories import PatientFactory
 
 
-class CaseFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = PrbCase
+class CaseFactory(alerts.CaseFactory):
+    """Enrolled in January with no control date of its own: the figures come from visits."""
 
-    patient = factory.SubFactory(PatientFactory)
-    program = "DM"
-    facility = factory.SelfAttribute("patient.fktp")
-    status = PrbCase.Status.ACTIVE
     enrolled_on = dt.date(2026, 1, 5)
     baseline_on = factory.SelfAttribute("enrolled_on")
+    next_control_date = None
 
 
-class VisitFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ControlVisit
-
+class VisitFactory(alerts.VisitFactory):
     case = factory.SubFactory(CaseFactory)
-    visit_date = dt.date(2026, 10, 1)
-    facts = factory.LazyFunction(dict)
-    adherence = ControlVisit.Adherence.GOOD
-    next_control_date = factory.LazyAttribute(lambda v: v.visit_date + dt.timedelta(days=30))
-    outcome = ControlVisit.Outcome.CONTINUE
-    recorded_by = factory.SubFactory(UserFactory)
 
 
 class HospitalFactory(FacilityFactory):

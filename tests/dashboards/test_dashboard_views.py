@@ -132,17 +132,23 @@ def test_htmx_gets_only_the_results_partial(world, login, cases):
     assert 'hx-get="/dasbor/"' in full and 'action="/dasbor/"' in full
 
 
-def test_every_table_exports_to_xlsx(world, login, cases):
-    client = login(world.dinkes_a)
-    for url, params in [
+def every_table(world) -> list[tuple[str, dict[str, str]]]:  # type: ignore[no-untyped-def]
+    """Each dashboard table that downloads, with the parameters that pick it."""
+    balance = reverse("dashboards:medicine_balance")
+    return [
         (DISTRICT, {"table": "puskesmas"}),
         (DISTRICT, {"table": "trend"}),
         (pkm_url(world.pkm1), {"table": "programs"}),
         (pkm_url(world.pkm1), {"table": "trend"}),
-        (pkm_url(world.pkm1, "dashboards:patients"), {"drill": "active"}),
-        (reverse("dashboards:medicine_balance"), {"table": "balance"}),
-        (reverse("dashboards:medicine_balance"), {"table": "transfers"}),
-    ]:
+        (balance, {"table": "balance"}),
+        (balance, {"table": "transfers"}),
+    ]
+
+
+def test_every_table_exports_to_xlsx(world, login, cases):
+    client = login(world.dinkes_a)
+    drill = (pkm_url(world.pkm1, "dashboards:patients"), {"drill": "active"})
+    for url, params in [*every_table(world), drill]:
         response = client.get(url, {**params, "export": "xlsx"})
         assert response.status_code == 200, url
         assert "attachment" in response["Content-Disposition"]
@@ -218,14 +224,7 @@ def test_every_dashboard_export_is_inert_with_patients_named_like_formulas(
     )
     assert {"'" + name for name in HOSTILE} <= set(flat(assert_inert(drill)))
     client = login(world.dinkes_a)
-    for url, params in [
-        (DISTRICT, {"table": "puskesmas"}),
-        (DISTRICT, {"table": "trend"}),
-        (pkm_url(world.pkm1), {"table": "programs"}),
-        (pkm_url(world.pkm1), {"table": "trend"}),
-        (reverse("dashboards:medicine_balance"), {"table": "balance"}),
-        (reverse("dashboards:medicine_balance"), {"table": "transfers"}),
-    ]:
+    for url, params in every_table(world):
         assert_inert(client.get(url, {**params, "export": fmt}))
 
 

@@ -1,8 +1,5 @@
 import logging
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
@@ -13,8 +10,8 @@ from django.test import override_settings
 from interop.crypto import CredentialsKeyMissing, decrypt_secret, encrypt_secret
 from interop.fields import SecretField
 from tests.support.outbox_app.models import ExampleSecretHolder
+from tests.support.processes import run_python
 
-ROOT = Path(__file__).resolve().parents[2]
 SECRET = "s3cr3t-BPJS-key-9876"
 
 
@@ -92,39 +89,24 @@ def _production_env(**extra: str) -> dict[str, str]:
 
 
 def test_the_web_process_does_not_start_without_a_key() -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", "import prb.wsgi"],
-        cwd=ROOT,
-        env=_production_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_python("-c", "import prb.wsgi", env=_production_env())
     assert result.returncode != 0
     assert "PRB_CREDENTIALS_KEY is not set" in result.stderr
 
 
 def test_the_web_process_starts_with_a_key() -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", "import prb.wsgi; print('ok')"],
-        cwd=ROOT,
+    result = run_python(
+        "-c",
+        "import prb.wsgi; print('ok')",
         env=_production_env(PRB_CREDENTIALS_KEY=Fernet.generate_key().decode()),
-        capture_output=True,
-        text=True,
-        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
 
 
 def test_check_deploy_names_the_missing_key() -> None:
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy"],
-        cwd=ROOT,
-        env=_production_env(ALLOWED_HOSTS="prb.example.id"),
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = run_python(
+        "manage.py", "check", "--deploy", env=_production_env(ALLOWED_HOSTS="prb.example.id")
     )
     assert result.returncode != 0
     assert "interop.E001" in result.stdout + result.stderr

@@ -1,11 +1,10 @@
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.processes import run_python
+
 PRODUCTION_KEY = "k3y-" + "x9Qz!r7Lp#2w" * 5
 
 
@@ -19,14 +18,7 @@ def _environment(**overrides: str) -> dict[str, str]:
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=_environment(**env),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_python("manage.py", *args, env=_environment(**env))
 
 
 def test_check_deploy_is_clean_with_production_values() -> None:
@@ -50,14 +42,7 @@ def test_production_cookies_are_secure() -> None:
         "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT,"
         " s.SECURE_HSTS_SECONDS > 0, s.LANGUAGE_CODE, s.TIME_ZONE, s.USE_TZ)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=_environment(DEBUG="false", SECRET_KEY=PRODUCTION_KEY),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_python("-c", code, env=_environment(DEBUG="false", SECRET_KEY=PRODUCTION_KEY))
     assert result.stdout.split() == ["True", "True", "True", "True", "id", "Asia/Jakarta", "True"]
 
 
@@ -78,14 +63,7 @@ def test_production_refuses_the_development_key() -> None:
 
 
 def test_the_web_server_entry_point_refuses_too() -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", "import prb.wsgi"],
-        cwd=ROOT,
-        env=_environment(DEBUG="false"),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_python("-c", "import prb.wsgi", env=_environment(DEBUG="false"))
     assert result.returncode != 0
     assert "SECRET_KEY is not set and DEBUG is off" in result.stderr
 

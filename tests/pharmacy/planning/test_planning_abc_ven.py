@@ -200,16 +200,15 @@ def test_it_refuses_a_float_price():
 
 @pytest.mark.parametrize(
     ("abc_class", "ven_class", "group"),
+    # The VEN class alone decides the group, whatever the ABC class.
     [
-        ("A", "V", PutGroup.PRIORITAS),
-        ("B", "V", PutGroup.PRIORITAS),
-        ("C", "V", PutGroup.PRIORITAS),
-        ("A", "E", PutGroup.UTAMA),
-        ("B", "E", PutGroup.UTAMA),
-        ("C", "E", PutGroup.UTAMA),
-        ("A", "N", PutGroup.TAMBAHAN),
-        ("B", "N", PutGroup.TAMBAHAN),
-        ("C", "N", PutGroup.TAMBAHAN),
+        (abc_class, ven_class, group)
+        for ven_class, group in [
+            ("V", PutGroup.PRIORITAS),
+            ("E", PutGroup.UTAMA),
+            ("N", PutGroup.TAMBAHAN),
+        ]
+        for abc_class in "ABC"
     ],
 )
 def test_put_group_for_every_combination(abc_class, ven_class, group):

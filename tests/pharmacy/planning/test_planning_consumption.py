@@ -27,6 +27,14 @@ def history_with_two_stock_outs() -> list[MonthlyUsage]:
     return history
 
 
+def the_worked_example():  # type: ignore[no-untyped-def]
+    """The two stock-outs history, a 10% buffer, 2 months' lead time and 150 in stock."""
+    buffer = BufferStock.percent_of_base(10)
+    return consumption_plan(
+        history_with_two_stock_outs(), buffer_stock=buffer, lead_time_months=2, remaining_stock=150
+    )
+
+
 def test_it_leaves_stock_out_months_out_of_the_average():
     usage = average_monthly_use(history_with_two_stock_outs())
 
@@ -39,12 +47,7 @@ def test_it_leaves_stock_out_months_out_of_the_average():
 
 
 def test_it_computes_every_term_of_the_formula():
-    plan = consumption_plan(
-        history_with_two_stock_outs(),
-        buffer_stock=BufferStock.percent_of_base(10),
-        lead_time_months=2,
-        remaining_stock=150,
-    )
+    plan = the_worked_example()
 
     # average = 100; B = 100 × 12 = 1200; C = 10% × 1200 = 120;
     # D = 2 × 100 = 200; E = 150; A = (1200 + 120 + 200) − 150 = 1370.
@@ -63,12 +66,7 @@ def test_it_computes_every_term_of_the_formula():
 
 
 def test_the_explanation_shows_the_arithmetic_in_indonesian():
-    plan = consumption_plan(
-        history_with_two_stock_outs(),
-        buffer_stock=BufferStock.percent_of_base(10),
-        lead_time_months=2,
-        remaining_stock=150,
-    )
+    plan = the_worked_example()
 
     assert "KMK 1645/2024 III.C.1.a" in plan.explanation
     assert "2 bulan dengan kekosongan obat tidak dihitung (Maret 2024, Juli 2024)" in (

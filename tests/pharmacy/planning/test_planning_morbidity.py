@@ -51,15 +51,18 @@ def test_it_computes_every_term_of_the_formula():
 
     # CE = 4800; T = 12; CE × T = 57600; LTS = 1 × 4800 = 4800;
     # BS = 10% × 57600 = 5760; Sisa = 2000; CT = 57600 + 4800 + 5760 − 2000 = 66160.
-    assert plan.monthly_need == 4800
-    assert plan.period_months == 12
-    assert plan.base_need == 57600
-    assert plan.lead_time_stock == 4800
-    assert plan.buffer_stock == 5760
-    assert plan.usable_remaining_stock == 2000
-    assert plan.planned_need == 66160
-    assert plan.planned_need_units == 66160
-    assert plan.excess_stock == 0
+    expected = {
+        "monthly_need": 4800,
+        "period_months": 12,
+        "base_need": 57600,
+        "lead_time_stock": 4800,
+        "buffer_stock": 5760,
+        "usable_remaining_stock": 2000,
+        "planned_need": 66160,
+        "planned_need_units": 66160,
+        "excess_stock": 0,
+    }
+    assert {term: getattr(plan, term) for term in expected} == expected
     assert "KMK 1645/2024 III.C.1.b" in plan.explanation
     assert "CE (kebutuhan per bulan menurut standar pengobatan) = 120 kasus × 30" in (
         plan.explanation
