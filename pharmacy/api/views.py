@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import policy
+from accounts.http import AuthedApiRequest
 from accounts.policy import Capability
 from common.api import StrictSerializer
 from pharmacy import selectors
@@ -74,7 +75,7 @@ class StockReceiveApi(APIView):
         responses={201: CardLineOutputSerializer(many=True)},
         summary="Receive lots into a store",
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedApiRequest) -> Response:
         policy.require(request.user, Capability.MOVE_STOCK)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -139,7 +140,7 @@ class StockDispenseApi(APIView):
         responses={200: OutputSerializer},
         summary="Dispense a prescription (FEFO; what stock cannot cover stays owed)",
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedApiRequest, pk: int) -> Response:
         prescription = selectors.prescription_for_user(request.user, pk)
         policy.require(request.user, Capability.DISPENSE)
         serializer = self.InputSerializer(data=request.data)
@@ -206,7 +207,7 @@ class StockLevelListApi(APIView):
         lots = LotSerializer(many=True)
 
     @extend_schema(responses=OutputSerializer(many=True), summary="Stock levels of a store")
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthedApiRequest, pk: int) -> Response:
         store = selectors.store_for_user(request.user, pk)
         return Response(self.OutputSerializer(selectors.stock_levels(store=store), many=True).data)
 

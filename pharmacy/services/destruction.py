@@ -3,13 +3,14 @@
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from facilities.models import Facility
 from facilities.services import facility_sequence_next
 from pharmacy.models import (
     Destruction,
@@ -31,8 +32,8 @@ class DestructionLineInput:
 
 def destruction_create(
     *,
-    actor: Any,
-    facility: Any,
+    actor: User,
+    facility: Facility,
     destroyed_on: dt.date,
     method: str,
     place: str,

@@ -3,7 +3,6 @@
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +10,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from pharmacy.models import (
     Lot,
     Medicine,
@@ -36,7 +36,7 @@ class ReceiptLineInput:
 
 def stock_receive(
     *,
-    actor: Any,
+    actor: User,
     store: Store,
     received_on: dt.date,
     lines: Sequence[ReceiptLineInput],
@@ -140,7 +140,7 @@ def _lot_moves(
 
 def stock_transfer(
     *,
-    actor: Any,
+    actor: User,
     source: Store,
     destination: Store,
     transferred_on: dt.date,
@@ -177,7 +177,7 @@ def stock_transfer(
 
 def stock_return(
     *,
-    actor: Any,
+    actor: User,
     store: Store,
     returned_on: dt.date,
     lines: Sequence[LotQuantity],
@@ -207,7 +207,7 @@ def stock_return(
 
 def stock_write_off(
     *,
-    actor: Any,
+    actor: User,
     store: Store,
     on: dt.date,
     lines: Sequence[LotQuantity],
@@ -260,7 +260,7 @@ class OpnameCountInput:
 
 def stock_opname_record(
     *,
-    actor: Any,
+    actor: User,
     store: Store,
     counted_on: dt.date,
     counts: Sequence[OpnameCountInput],
@@ -349,7 +349,7 @@ REVERSIBLE = (
 
 
 def stock_card_line_reverse(
-    *, actor: Any, line: StockCardLine, reason: str, reversed_on: dt.date | None = None
+    *, actor: User, line: StockCardLine, reason: str, reversed_on: dt.date | None = None
 ) -> StockCardLine:
     """Correct a mistaken line by a reversing line (the card is never edited, III.C.6).
 

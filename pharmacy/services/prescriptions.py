@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from patients.models import Patient
 from pharmacy.models import (
     Lot,
@@ -59,7 +60,7 @@ def prescription_line_errors(*, medicine: Medicine, quantity: int, months: int =
 
 def prescription_create(
     *,
-    actor: Any,
+    actor: User,
     patient: Patient,
     prescribed_on: dt.date,
     lines: Sequence[PrescriptionLineInput],

@@ -1,11 +1,11 @@
 """The VEN class a district sets for a medicine."""
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from facilities.models import Regency
 from pharmacy.models import (
     Medicine,
     MedicineVenOverride,
@@ -13,7 +13,7 @@ from pharmacy.models import (
 
 
 def ven_override_set(
-    *, actor: Any, regency: Any, medicine: Medicine, ven: str
+    *, actor: User, regency: Regency, medicine: Medicine, ven: str
 ) -> MedicineVenOverride | None:
     """Set the district's VEN class for a medicine; the formulary's class removes the override."""
     if ven not in Medicine.Ven.values:

@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from accounts import policy
+from accounts.http import AuthedRequest
 from accounts.policy import Capability
 from pharmacy import selectors
 from pharmacy.forms import (
@@ -30,8 +31,8 @@ WORKLIST_STATUSES = (
 
 @login_required
 @vary_on_headers("HX-Request")
-def home(request: HttpRequest) -> HttpResponse:
-    if request.user.is_dinkes:  # type: ignore[union-attr]
+def home(request: AuthedRequest) -> HttpResponse:
+    if request.user.is_dinkes:
         return district_stock(request)
     policy.require(request.user, Capability.SEE_PHARMACY)
     status = request.GET.get("status", Prescription.Status.WAITING)
@@ -41,7 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     template = "pharmacy/home.html"
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         template += "#worklist"
     statuses = [(s, Prescription.Status(s).label) for s in WORKLIST_STATUSES]
     context = {
@@ -55,7 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def dispense(request: HttpRequest, pk: int) -> HttpResponse:
+def dispense(request: AuthedRequest, pk: int) -> HttpResponse:
     prescription = selectors.prescription_for_user(request.user, pk)
     lines = list(prescription.lines.select_related("medicine"))
     store = ledger.prb_store_for(prescription.facility_id)

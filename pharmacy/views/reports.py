@@ -1,18 +1,18 @@
 """Reports of a store or facility: LPLPO, planning, ABC-VEN, claims and the district's VEN classes."""
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import policy
-from accounts.models import User
+from accounts.http import AuthedRequest
 from accounts.policy import Capability
 from lib.months import add_months_first_day
 from pharmacy import exports, planning, selectors
@@ -28,7 +28,7 @@ from pharmacy.views.common import export_format, month_from_request
 
 
 @login_required
-def lplpo(request: HttpRequest, pk: int) -> HttpResponse:
+def lplpo(request: AuthedRequest, pk: int) -> HttpResponse:
     store = selectors.store_for_user(request.user, pk)
     form, month = month_from_request(request)
     rows = selectors.lplpo(store=store, month=month)
@@ -65,7 +65,7 @@ def _planning_defaults() -> dict[str, Any]:
 
 
 @login_required
-def planning_view(request: HttpRequest, pk: int) -> HttpResponse:
+def planning_view(request: AuthedRequest, pk: int) -> HttpResponse:
     store = selectors.store_for_user(request.user, pk)
     form = PlanningForm(request.GET if "last_month" in request.GET else _planning_defaults())
     rows: list = []
@@ -89,7 +89,7 @@ def planning_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def planning_medicine(request: HttpRequest, pk: int, medicine_pk: int) -> HttpResponse:
+def planning_medicine(request: AuthedRequest, pk: int, medicine_pk: int) -> HttpResponse:
     """One medicine by the consumption, morbidity or proxy-consumption method (III.C.1.a-c)."""
     store = selectors.store_for_user(request.user, pk)
     medicine = get_object_or_404(Medicine, pk=medicine_pk)
@@ -124,7 +124,7 @@ def _plan_one(store: Store, medicine: Medicine, data: dict) -> Any:
 
 
 @login_required
-def abc_ven(request: HttpRequest, pk: int) -> HttpResponse:
+def abc_ven(request: AuthedRequest, pk: int) -> HttpResponse:
     store = selectors.store_for_user(request.user, pk)
     today = timezone.localdate()
     defaults = {
@@ -165,8 +165,8 @@ def abc_ven(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def claims(request: HttpRequest) -> HttpResponse:
-    user = cast(User, request.user)  # @login_required
+def claims(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     policy.require(user, Capability.SEE_CLAIMS)
     if user.facility is None:  # a superuser without a facility: no claim to make
         raise PermissionDenied
@@ -188,12 +188,14 @@ def claims(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def ven(request: HttpRequest) -> HttpResponse:
+def ven(request: AuthedRequest) -> HttpResponse:
     """The district's VEN classes (dinkes of the regency)."""
-    user = cast(User, request.user)  # @login_required
+    user = request.user
     policy.require(user, Capability.EDIT_DISTRICT_VEN)
     form = VenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if user.regency is None:  # a superuser: no district to classify for
+            raise PermissionDenied
         ven_classes.ven_override_set(
             actor=user,
             regency=user.regency,

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import policy
+from accounts.http import AuthedRequest
 from accounts.policy import Capability
 from pharmacy import exports, selectors
 from pharmacy.forms import (
@@ -41,9 +42,9 @@ from pharmacy.views.common import (
 )
 
 
-def district_stock(request: HttpRequest) -> HttpResponse:
+def district_stock(request: AuthedRequest) -> HttpResponse:
     """Dinkes: the regency's stock per puskesmas and medicine, aggregates only."""
-    regency = request.user.regency  # type: ignore[union-attr]
+    regency = request.user.regency
     context = {
         "regency": regency,
         "levels": selectors.stock_levels_for_regency(regency),
@@ -54,7 +55,7 @@ def district_stock(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def stock(request: HttpRequest, pk: int) -> HttpResponse:
+def stock(request: AuthedRequest, pk: int) -> HttpResponse:
     store = selectors.store_for_user(request.user, pk)
     context = {
         "store": store,
@@ -81,7 +82,7 @@ def _receipt_with_one_more_row(data: Any) -> tuple[ReceiptForm, Any]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def receive(request: HttpRequest, pk: int) -> HttpResponse:
+def receive(request: AuthedRequest, pk: int) -> HttpResponse:
     """One delivery with all its lots in one submit (KMK III.C.3: penerimaan)."""
     store = selectors.store_for_user(request.user, pk)
     require_pharmacist(request.user)
@@ -144,7 +145,7 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def card(request: HttpRequest, pk: int, medicine_pk: int) -> HttpResponse:
+def card(request: AuthedRequest, pk: int, medicine_pk: int) -> HttpResponse:
     store = selectors.store_for_user(request.user, pk)
     medicine = get_object_or_404(Medicine, pk=medicine_pk)
     lot = None
@@ -170,7 +171,7 @@ def card(request: HttpRequest, pk: int, medicine_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reverse_line(request: HttpRequest, pk: int) -> HttpResponse:
+def reverse_line(request: AuthedRequest, pk: int) -> HttpResponse:
     line = selectors.card_line_for_user(request.user, pk)
     require_pharmacist(request.user)
     form = ReverseForm(request.POST)
@@ -190,7 +191,7 @@ def reverse_line(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _lot_movement(
-    request: HttpRequest, pk: int, form_class: type, template: str, action: Any
+    request: AuthedRequest, pk: int, form_class: type, template: str, action: Any
 ) -> HttpResponse:
     store = selectors.store_for_user(request.user, pk)
     require_pharmacist(request.user)
@@ -210,7 +211,7 @@ def _lot_movement(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def transfer(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer(request: AuthedRequest, pk: int) -> HttpResponse:
     def action(*, store: Store, data: dict, lines: list) -> None:
         movements.stock_transfer(
             actor=request.user,
@@ -226,7 +227,7 @@ def transfer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def stock_return(request: HttpRequest, pk: int) -> HttpResponse:
+def stock_return(request: AuthedRequest, pk: int) -> HttpResponse:
     def action(*, store: Store, data: dict, lines: list) -> None:
         movements.stock_return(
             actor=request.user,
@@ -243,7 +244,7 @@ def stock_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def write_off(request: HttpRequest, pk: int) -> HttpResponse:
+def write_off(request: AuthedRequest, pk: int) -> HttpResponse:
     def action(*, store: Store, data: dict, lines: list) -> None:
         movements.stock_write_off(
             actor=request.user,
@@ -259,7 +260,7 @@ def write_off(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def opname(request: HttpRequest, pk: int) -> HttpResponse:
+def opname(request: AuthedRequest, pk: int) -> HttpResponse:
     store = selectors.store_for_user(request.user, pk)
     require_pharmacist(request.user)
     balances = list(selectors.lot_balances(store=store))
@@ -305,7 +306,7 @@ def _destroyable(user: Any) -> list[StockBalance]:
 
 
 @login_required
-def destruction_list(request: HttpRequest) -> HttpResponse:
+def destruction_list(request: AuthedRequest) -> HttpResponse:
     policy.require(request.user, Capability.SEE_PHARMACY)
     page = Paginator(
         Destruction.objects.visible_to(request.user)
@@ -318,11 +319,11 @@ def destruction_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def destruction_create(request: HttpRequest) -> HttpResponse:
+def destruction_create(request: AuthedRequest) -> HttpResponse:
     require_pharmacist(request.user, Capability.DESTROY)
-    if request.user.facility_id is None:  # type: ignore[union-attr]  # a superuser: no facility
+    facility = request.user.facility
+    if facility is None:  # a superuser: no facility
         raise PermissionDenied
-    facility = request.user.facility  # type: ignore[union-attr]
     balances = _destroyable(request.user)
     form = DestructionForm(request.POST or None, balances=balances)
     if request.method == "POST" and form.is_valid():
@@ -359,7 +360,7 @@ def destruction_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def destruction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def destruction_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     record = selectors.destruction_for_user(request.user, pk)
     lines = list(record.lines.select_related("lot__medicine", "store"))
     return render(
