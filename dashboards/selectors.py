@@ -33,6 +33,9 @@ from facilities.models import Facility
 from lib.months import add_months_first_day, months_between
 from patients.models import Patient
 from patients.programs import Program
+from pharmacy.models import Medicine, StockCardLine, Store
+from pharmacy.selectors import stock_levels_for_regency
+from referrals.models import BackReferralLetter, ReReferral
 
 SUM_FIELDS = tuple(name for name in facts.FACT_FIELDS)
 
@@ -344,8 +347,6 @@ def drill_rows(
 def _event_rows(
     *, facility: Facility, programs: Sequence[str], month: dt.date, as_of: dt.date, drill: str
 ) -> list[tuple[int, int, str, dt.date | None, dt.date | None, dt.date | None]]:
-    from referrals.models import BackReferralLetter, ReReferral
-
     if drill == "new_back_referrals":
         letters = BackReferralLetter.objects.filter(
             facility=facility, program__in=programs, letter_date__gte=month, letter_date__lte=as_of
@@ -403,8 +404,6 @@ class Transfer:
 
 
 def _monthly_use(facility_ids: Iterable[int], today: dt.date) -> dict[tuple[int, int], float]:
-    from pharmacy.models import StockCardLine, Store
-
     dispense = StockCardLine.Movement.DISPENSE
     rows = (
         StockCardLine.objects.filter(
@@ -444,9 +443,6 @@ def medicine_balance(
     in the 90 days up to it (net of reversals) per month; stock is the usable (unexpired)
     units of the PRB store and depots held at the end of that day (pharmacy's regency levels).
     """
-    from pharmacy.models import Medicine
-    from pharmacy.selectors import stock_levels_for_regency
-
     by_pk = {f.pk: f for f in puskesmas}
     medicines = Medicine.objects.active()
     if tracer_only:

@@ -33,7 +33,9 @@ from django.utils.translation import gettext as _
 from accounts import policy
 from accounts.policy import Capability
 from accounts.tiles import Tile
+from facilities.models import Facility
 from lib.months import add_months_first_day, month_end, month_start
+from patients.models import Patient
 from pharmacy import planning
 from pharmacy.models import (
     Destruction,
@@ -551,8 +553,6 @@ def claims(*, facility_id: int, month: dt.date) -> list[PatientClaim]:
         .annotate(units=Sum("quantity_out"))
         .order_by()
     )
-    from patients.models import Patient
-
     patients = Patient.objects.in_bulk({r["patient_id"] for r in rows})
     medicines = Medicine.objects.in_bulk({r["medicine_id"] for r in rows})
     by_patient: dict[int, PatientClaim] = {}
@@ -663,8 +663,6 @@ def stock_outs_for_regency(
 ) -> list[tuple[Any, Medicine]]:
     """(facility, medicine) pairs with no usable stock, for every puskesmas of the regency
     and every active (tracer) medicine: the gaps of the availability indicator."""
-    from facilities.models import Facility
-
     active = Medicine.objects.active()
     if tracer_only:
         active = active.filter(is_tracer=True)
