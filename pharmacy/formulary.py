@@ -9,15 +9,17 @@ only add missing medicines and never overwrite what a district has edited.
 
 from typing import Any
 
-DM, HT = "DM", "HT"
-HEART = ["HEART_HHD", "HEART_ANGINA", "HEART_MI", "HEART_CHF"]
+from patients.programs import HEART_PROGRAMS, Program
+
+DM, HT = Program.DM, Program.HT
+HEART = list(HEART_PROGRAMS)
 ASTHMA, COPD, EPILEPSY, SCHIZ, STROKE, SLE = (
-    "ASTHMA",
-    "COPD",
-    "EPILEPSY",
-    "SCHIZOPHRENIA",
-    "STROKE",
-    "SLE",
+    Program.ASTHMA,
+    Program.COPD,
+    Program.EPILEPSY,
+    Program.SCHIZOPHRENIA,
+    Program.STROKE,
+    Program.SLE,
 )
 
 
@@ -25,7 +27,7 @@ def _m(
     name: str,
     strength: str,
     form: str,
-    programs: list[str],
+    programs: list[Program],
     price: str,
     *,
     unit: str = "tablet",
@@ -39,7 +41,7 @@ def _m(
         "strength": strength,
         "form": form,
         "unit": unit,
-        "programs": programs,
+        "programs": [str(program) for program in programs],
         "price": price,
         "max_quantity_per_month": maximum,
         "ven": ven,
@@ -77,8 +79,8 @@ PRB_FORMULARY: list[dict[str, Any]] = [
     # Hypertension and heart disease.
     _m("Amlodipine", "5 mg", "tablet", [HT, *HEART, STROKE], "100", ven="V", tracer=True),
     _m("Amlodipine", "10 mg", "tablet", [HT, *HEART, STROKE], "150", ven="V"),
-    _m("Captopril", "12,5 mg", "tablet", [HT, "HEART_CHF"], "80"),
-    _m("Captopril", "25 mg", "tablet", [HT, "HEART_CHF"], "100", tracer=True),
+    _m("Captopril", "12,5 mg", "tablet", [HT, Program.HEART_CHF], "80"),
+    _m("Captopril", "25 mg", "tablet", [HT, Program.HEART_CHF], "100", tracer=True),
     _m("Lisinopril", "10 mg", "tablet", [HT, *HEART], "400"),
     _m("Ramipril", "5 mg", "tablet", [HT, *HEART], "600"),
     _m("Candesartan", "8 mg", "tablet", [HT, *HEART], "700"),
@@ -87,11 +89,11 @@ PRB_FORMULARY: list[dict[str, Any]] = [
     _m("Bisoprolol", "2,5 mg", "tablet", [HT, *HEART], "500"),
     _m("Bisoprolol", "5 mg", "tablet", [HT, *HEART], "700", ven="V"),
     _m("Hydrochlorothiazide", "25 mg", "tablet", [HT], "100"),
-    _m("Furosemide", "40 mg", "tablet", [HT, "HEART_CHF"], "150", ven="V"),
-    _m("Spironolactone", "25 mg", "tablet", [HT, "HEART_CHF"], "600"),
+    _m("Furosemide", "40 mg", "tablet", [HT, Program.HEART_CHF], "150", ven="V"),
+    _m("Spironolactone", "25 mg", "tablet", [HT, Program.HEART_CHF], "600"),
     _m("Isosorbide dinitrate", "5 mg", "tablet sublingual", HEART, "200", ven="V"),
-    _m("Digoxin", "0,25 mg", "tablet", ["HEART_CHF"], "300"),
-    _m("Warfarin", "2 mg", "tablet", ["HEART_CHF", STROKE], "1200"),
+    _m("Digoxin", "0,25 mg", "tablet", [Program.HEART_CHF], "300"),
+    _m("Warfarin", "2 mg", "tablet", [Program.HEART_CHF, STROKE], "1200"),
     # Secondary prevention after coronary events and stroke.
     _m("Acetylsalicylic acid", "80 mg", "tablet", [*HEART, STROKE], "150", ven="V"),
     _m("Clopidogrel", "75 mg", "tablet", [*HEART, STROKE], "1200", ven="V"),
