@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, F, IntegerField, Max, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Max, QuerySet, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
@@ -34,7 +33,7 @@ from lib.months import add_months_first_day, months_between
 from patients.models import Patient
 from patients.programs import Program
 from pharmacy.models import Medicine, StockCardLine, Store
-from pharmacy.selectors import stock_levels_for_regency
+from pharmacy.selectors import EFFECTIVE_MOVEMENT, dispensed_net, stock_levels_for_regency
 from referrals.models import BackReferralLetter, ReReferral
 
 SUM_FIELDS = tuple(name for name in facts.FACT_FIELDS)
@@ -412,18 +411,10 @@ def _monthly_use(facility_ids: Iterable[int], today: dt.date) -> dict[tuple[int,
             date__gt=today - dt.timedelta(days=USE_WINDOW_DAYS),
             date__lte=today,
         )
-        .annotate(effective=Coalesce(F("reverses__movement"), F("movement")))
+        .annotate(effective=EFFECTIVE_MOVEMENT)
         .filter(effective=dispense)
         .values("store__facility_id", "medicine_id")
-        .annotate(
-            units=Sum(
-                Case(
-                    When(effective=dispense, then=F("quantity_out") - F("quantity_in")),
-                    default=Value(0),
-                    output_field=IntegerField(),
-                )
-            )
-        )
+        .annotate(units=dispensed_net())
         .order_by()
     )
     months = USE_WINDOW_DAYS / 30

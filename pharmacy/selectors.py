@@ -16,6 +16,7 @@ from django.db.models import (
     IntegerField,
     Min,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -227,8 +228,23 @@ def stock_card(
 # ---------------------------------------------------------------------------
 
 
-# Reversals count with the movement they reverse.
-_EFFECTIVE = Coalesce(F("reverses__movement"), F("movement"))
+EFFECTIVE_MOVEMENT = Coalesce(F("reverses__movement"), F("movement"))
+"""The movement a stock card line counts as: a reversal counts as the line it reverses."""
+
+
+def dispensed_net(**condition: Any) -> Sum:
+    """Units dispensed net of reversals (0 over none), over lines annotated with
+    ``effective=EFFECTIVE_MOVEMENT`` that also meet ``condition``."""
+    return Sum(
+        F("quantity_out") - F("quantity_in"),
+        filter=Q(effective=Movement.DISPENSE, **condition),
+        default=0,
+    )
+
+
+def _net_in(**condition: Any) -> Sum:
+    """Units in less units out over the lines that meet ``condition`` (0 over none)."""
+    return Sum(F("quantity_in") - F("quantity_out"), filter=Q(**condition), default=0)
 
 
 def _daily_changes(
@@ -239,18 +255,9 @@ def _daily_changes(
     if medicine_ids is not None:
         lines = lines.filter(medicine_id__in=list(medicine_ids))
     rows = (
-        lines.annotate(effective=_EFFECTIVE)
+        lines.annotate(effective=EFFECTIVE_MOVEMENT)
         .values("medicine_id", "date")
-        .annotate(
-            net_change=Sum(F("quantity_in") - F("quantity_out")),
-            used=Sum(
-                Case(
-                    When(effective=Movement.DISPENSE, then=F("quantity_out") - F("quantity_in")),
-                    default=Value(0),
-                    output_field=IntegerField(),
-                )
-            ),
-        )
+        .annotate(net_change=Sum(F("quantity_in") - F("quantity_out")), used=dispensed_net())
         .order_by("medicine_id", "date")
     )
     result: dict[int, list[tuple[dt.date, int, int]]] = defaultdict(list)
@@ -322,37 +329,13 @@ def lplpo(*, store: Store, month: dt.date, optimum_months: int = 2) -> list[Lplp
     ``optimum_months`` × the month's use (one month of use plus one of buffer by default).
     """
     start, end = month_start(month), month_end(month)
-    lines = StockCardLine.objects.filter(store=store, date__lte=end).annotate(effective=_EFFECTIVE)
+    lines = StockCardLine.objects.filter(store=store, date__lte=end).annotate(
+        effective=EFFECTIVE_MOVEMENT
+    )
     totals = lines.values("medicine_id").annotate(
-        opening=Sum(
-            Case(
-                When(date__lt=start, then=F("quantity_in") - F("quantity_out")),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        ),
-        received=Sum(
-            Case(
-                When(
-                    date__gte=start,
-                    effective__in=RECEIVED,
-                    then=F("quantity_in") - F("quantity_out"),
-                ),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        ),
-        used=Sum(
-            Case(
-                When(
-                    date__gte=start,
-                    effective=Movement.DISPENSE,
-                    then=F("quantity_out") - F("quantity_in"),
-                ),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        ),
+        opening=_net_in(date__lt=start),
+        received=_net_in(date__gte=start, effective__in=RECEIVED),
+        used=dispensed_net(date__gte=start),
         closing=Sum(F("quantity_in") - F("quantity_out")),
     )
     totals_by_medicine = {row["medicine_id"]: row for row in totals}
@@ -486,10 +469,10 @@ def abc_ven(
     """
     used = (
         StockCardLine.objects.filter(store=store, date__gte=start, date__lte=end)
-        .annotate(effective=_EFFECTIVE)
+        .annotate(effective=EFFECTIVE_MOVEMENT)
         .filter(effective=Movement.DISPENSE)
         .values("medicine_id")
-        .annotate(units=Sum(F("quantity_out") - F("quantity_in")))
+        .annotate(units=dispensed_net())
         .filter(units__gt=0)
     )
     units = {row["medicine_id"]: row["units"] for row in used}
