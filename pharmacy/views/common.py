@@ -4,15 +4,13 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from accounts import policy
 from accounts.policy import Capability
 from pharmacy import exports
-from pharmacy.forms import (
-    MonthForm,
-)
+from pharmacy.forms import MonthForm
 
 PAGE_SIZE = 25
 
@@ -30,6 +28,14 @@ def require_pharmacist(user: Any, capability: Capability = Capability.MOVE_STOCK
 def export_format(request: HttpRequest) -> str | None:
     fmt = request.GET.get("format")
     return fmt if fmt in exports.FORMATS else None
+
+
+def download_if_asked(
+    request: HttpRequest, *, filename: str, table: exports.Table
+) -> HttpResponse | None:
+    """The page's table as a CSV or XLSX file when ``?format=`` asks for one."""
+    fmt = export_format(request)
+    return exports.table_download(fmt=fmt, filename=filename, table=table) if fmt else None
 
 
 def month_from_request(request: HttpRequest) -> tuple[MonthForm, dt.date]:

@@ -24,7 +24,7 @@ from pharmacy.forms import (
 )
 from pharmacy.models import Medicine, Store
 from pharmacy.services import ven_classes
-from pharmacy.views.common import export_format, month_from_request
+from pharmacy.views.common import download_if_asked, month_from_request
 
 
 @login_required
@@ -32,13 +32,12 @@ def lplpo(request: AuthedRequest, pk: int) -> HttpResponse:
     store = selectors.store_for_user(request.user, pk)
     form, month = month_from_request(request)
     rows = selectors.lplpo(store=store, month=month)
-    fmt = export_format(request)
-    if fmt:
-        return exports.table_download(
-            fmt=fmt,
-            filename=f"lplpo-{store.facility.kemenkes_code}-{month:%Y-%m}",
-            table=exports.lplpo_table(rows),
-        )
+    if download := download_if_asked(
+        request,
+        filename=f"lplpo-{store.facility.kemenkes_code}-{month:%Y-%m}",
+        table=exports.lplpo_table(rows),
+    ):
+        return download
     return render(
         request,
         "pharmacy/lplpo.html",
@@ -78,13 +77,12 @@ def planning_view(request: AuthedRequest, pk: int) -> HttpResponse:
             lead_time_months=form.lead_time(),
             buffer=form.buffer(),
         )
-        fmt = export_format(request)
-        if fmt:
-            return exports.table_download(
-                fmt=fmt,
-                filename=f"perencanaan-{store.facility.kemenkes_code}",
-                table=exports.plan_table(rows),
-            )
+        if download := download_if_asked(
+            request,
+            filename=f"perencanaan-{store.facility.kemenkes_code}",
+            table=exports.plan_table(rows),
+        ):
+            return download
     return render(request, "pharmacy/planning.html", {"store": store, "form": form, "rows": rows})
 
 
@@ -148,13 +146,14 @@ def abc_ven(request: AuthedRequest, pk: int) -> HttpResponse:
             )
         except ValueError as exc:
             error = str(exc)
-    fmt = export_format(request)
-    if fmt and table is not None:
-        return exports.table_download(
-            fmt=fmt,
+    if table is not None and (
+        download := download_if_asked(
+            request,
             filename=f"abc-ven-{store.facility.kemenkes_code}",
             table=exports.abc_ven_table(table),
         )
+    ):
+        return download
     context = {"store": store, "form": form, "table": table, "error": error}
     if table is not None:
         context["matrix"] = table.matrix_rows()
@@ -173,11 +172,10 @@ def claims(request: AuthedRequest) -> HttpResponse:
     facility_id = user.facility.home_puskesmas_id
     form, month = month_from_request(request)
     rows = selectors.claims(facility_id=facility_id, month=month)
-    fmt = export_format(request)
-    if fmt:
-        return exports.table_download(
-            fmt=fmt, filename=f"klaim-prb-{month:%Y-%m}", table=exports.claims_table(rows)
-        )
+    if download := download_if_asked(
+        request, filename=f"klaim-prb-{month:%Y-%m}", table=exports.claims_table(rows)
+    ):
+        return download
     total = sum((c.total for c in rows), 0)
     return render(
         request,

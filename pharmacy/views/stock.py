@@ -2,6 +2,7 @@
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -35,8 +36,8 @@ from pharmacy.planning.fefo import NEAR_EXPIRY_DAYS
 from pharmacy.services import destruction, movements
 from pharmacy.views.common import (
     PAGE_SIZE,
+    download_if_asked,
     error_messages,
-    export_format,
     may_move_stock,
     require_pharmacist,
 )
@@ -152,12 +153,11 @@ def card(request: AuthedRequest, pk: int, medicine_pk: int) -> HttpResponse:
     if request.GET.get("lot", "").isdigit():
         lot = get_object_or_404(Lot, pk=int(request.GET["lot"]), medicine=medicine)
     lines = selectors.stock_card(store=store, medicine=medicine, lot=lot)
-    fmt = export_format(request)
-    if fmt:
-        name = f"kartu-stok-{store.facility.kemenkes_code}-{medicine.pk}" + (
-            f"-{lot.batch}" if lot else ""
-        )
-        return exports.table_download(fmt=fmt, filename=name, table=exports.stock_card_table(lines))
+    name = f"kartu-stok-{store.facility.kemenkes_code}-{medicine.pk}" + (
+        f"-{lot.batch}" if lot else ""
+    )
+    if download := download_if_asked(request, filename=name, table=exports.stock_card_table(lines)):
+        return download
     context = {
         "store": store,
         "medicine": medicine,
@@ -165,6 +165,7 @@ def card(request: AuthedRequest, pk: int, medicine_pk: int) -> HttpResponse:
         "lines": lines,
         "lots": Lot.objects.filter(medicine=medicine, card_lines__store=store).distinct(),
         "reverse_form": ReverseForm(),
+        "download_query": urlencode({"lot": lot.pk}) if lot else "",
     }
     return render(request, "pharmacy/card.html", context)
 
