@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import policy
+from accounts.models import User
 from accounts.policy import Capability
 from dashboards import facts
 from dashboards import indicators as ind
@@ -42,7 +43,7 @@ SUM_FIELDS = tuple(name for name in facts.FACT_FIELDS)
 # ---------------------------------------------------------------------------- scope
 
 
-def visible_puskesmas(user: Any) -> QuerySet[Facility]:
+def visible_puskesmas(user: User) -> QuerySet[Facility]:
     puskesmas = Facility.objects.filter(kind=Facility.Kind.PUSKESMAS)
     if not getattr(user, "is_authenticated", False):
         return puskesmas.none()
@@ -50,22 +51,22 @@ def visible_puskesmas(user: Any) -> QuerySet[Facility]:
         return puskesmas
     if user.is_dinkes and user.regency_id:
         return puskesmas.filter(regency_id=user.regency_id)
-    if user.role == user.Role.ADMIN and user.facility_id:
+    if user.role == user.Role.ADMIN and user.facility is not None:
         return puskesmas.filter(pk=user.facility.home_puskesmas_id)
     return puskesmas.none()
 
 
-def can_view_dashboards(user: Any) -> bool:
+def can_view_dashboards(user: User) -> bool:
     return policy.can(user, Capability.SEE_DASHBOARDS)
 
 
-def dashboard_puskesmas(user: Any) -> list[Facility]:
+def dashboard_puskesmas(user: User) -> list[Facility]:
     """The puskesmas of the user's dashboard; 403 for a role without dashboards."""
     policy.require(user, Capability.SEE_DASHBOARDS)
     return list(visible_puskesmas(user).select_related("regency").order_by("name", "pk"))
 
 
-def puskesmas_for_user(user: Any, pk: int) -> Facility:
+def puskesmas_for_user(user: User, pk: int) -> Facility:
     """The access helper of the dashboards: 404 outside the user's puskesmas."""
     policy.require(user, Capability.SEE_DASHBOARDS)
     return get_object_or_404(visible_puskesmas(user).select_related("regency"), pk=pk)
@@ -269,7 +270,7 @@ def _age(birth: dt.date | None, on: dt.date) -> int | None:
 
 def drill_rows(
     *,
-    user: Any,
+    user: User,
     facility: Facility,
     programs: Sequence[str],
     month: dt.date,

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import policy
+from accounts.models import User
 from accounts.policy import Capability
 from accounts.tiles import Tile
 from facilities.models import Facility
@@ -59,38 +60,38 @@ Movement = StockCardLine.Movement
 # ---------------------------------------------------------------------------
 
 
-def _require_pharmacy(user: Any) -> None:
+def _require_pharmacy(user: User) -> None:
     """Pharmacy pages list patients and stock: only roles that work there open them."""
     policy.require(user, Capability.SEE_PHARMACY)
 
 
-def store_for_user(user: Any, pk: int) -> Store:
+def store_for_user(user: User, pk: int) -> Store:
     _require_pharmacy(user)
     return get_object_or_404(Store.objects.visible_to(user).select_related("facility"), pk=pk)
 
 
-def prescription_for_user(user: Any, pk: int) -> Prescription:
+def prescription_for_user(user: User, pk: int) -> Prescription:
     _require_pharmacy(user)
     return get_object_or_404(
         Prescription.objects.visible_to(user).select_related("patient", "facility"), pk=pk
     )
 
 
-def destruction_for_user(user: Any, pk: int) -> Destruction:
+def destruction_for_user(user: User, pk: int) -> Destruction:
     _require_pharmacy(user)
     return get_object_or_404(
         Destruction.objects.visible_to(user).select_related("facility", "created_by"), pk=pk
     )
 
 
-def card_line_for_user(user: Any, pk: int) -> StockCardLine:
+def card_line_for_user(user: User, pk: int) -> StockCardLine:
     _require_pharmacy(user)
     return get_object_or_404(
         StockCardLine.objects.visible_to(user).select_related("store", "lot", "medicine"), pk=pk
     )
 
 
-def stores_for_user(user: Any) -> QuerySet[Store]:
+def stores_for_user(user: User) -> QuerySet[Store]:
     if not policy.can(user, Capability.SEE_PHARMACY):
         return Store.objects.none()
     return (
@@ -98,7 +99,7 @@ def stores_for_user(user: Any) -> QuerySet[Store]:
     )
 
 
-def worklist(*, user: Any, status: str) -> QuerySet[Prescription]:
+def worklist(*, user: User, status: str) -> QuerySet[Prescription]:
     """The dispensing worklist: the facility's prescriptions in one status, oldest first
     for those still to hand out."""
     order = (
@@ -741,7 +742,7 @@ def stock_ledger_differences() -> list[LedgerDifference]:
         return [LedgerDifference(*row) for row in cursor.fetchall()]
 
 
-def home_tiles(*, user: Any) -> list[Tile]:
+def home_tiles(*, user: User) -> list[Tile]:
     """The prescriptions waiting to be dispensed, for the pharmacy staff."""
     if user.facility_id is None or not policy.can(user, Capability.DISPENSE):
         return []

@@ -1,13 +1,13 @@
 """What every pharmacy page family uses: the pharmacist check, the month picker and the export format."""
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from accounts import policy
+from accounts.models import User
 from accounts.policy import Capability
 from pharmacy import exports
 from pharmacy.forms import MonthForm
@@ -15,12 +15,12 @@ from pharmacy.forms import MonthForm
 PAGE_SIZE = 25
 
 
-def may_move_stock(user: Any) -> bool:
+def may_move_stock(user: User) -> bool:
     """Stock is moved by pharmacy staff (and the facility administrator): accounts.policy."""
     return policy.can(user, Capability.MOVE_STOCK)
 
 
-def require_pharmacist(user: Any, capability: Capability = Capability.MOVE_STOCK) -> None:
+def require_pharmacist(user: User, capability: Capability = Capability.MOVE_STOCK) -> None:
     """Stock is moved by pharmacy staff (and the facility administrator): accounts.policy."""
     policy.require(user, capability)
 

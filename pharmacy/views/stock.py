@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import policy
 from accounts.http import AuthedRequest
+from accounts.models import User
 from accounts.policy import Capability
 from pharmacy import exports, selectors
 from pharmacy.forms import (
@@ -293,7 +294,7 @@ def opname(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "pharmacy/opname.html", {"store": store, "form": form})
 
 
-def _destroyable(user: Any) -> list[StockBalance]:
+def _destroyable(user: User) -> list[StockBalance]:
     """Quarantined units and expired units still in a dispensing store."""
     today = timezone.localdate()
     stores = selectors.stores_for_user(user)
