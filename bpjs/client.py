@@ -20,7 +20,6 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 import lzstring
@@ -31,18 +30,15 @@ from django.utils.translation import gettext as _
 
 from interop.errors import InteropError, status_is_transient
 from interop.transport import HttpResponse, http_request
+from lib.choices import LabelledStrEnum
 
 logger = logging.getLogger("prb.bpjs")
 
 
-class Service(StrEnum):
-    VCLAIM = "vclaim"
-    PCARE = "pcare"
-    APOTEK = "apotek"
-
-    @property
-    def label(self) -> str:
-        return {"vclaim": "VClaim", "pcare": "PCare", "apotek": "Apotek Online"}[self.value]
+class Service(LabelledStrEnum):
+    VCLAIM = "vclaim", "VClaim"
+    PCARE = "pcare", "PCare"
+    APOTEK = "apotek", "Apotek Online"
 
     @property
     def base_url(self) -> str:

@@ -28,6 +28,8 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
+from lib.choices import LabelledStrEnum
+
 from ._numbers import Quantity, as_fraction, format_number, non_negative, positive, to_decimal
 
 
@@ -37,13 +39,9 @@ class AbcClass(StrEnum):
     C = "C"
 
 
-class AbcBasis(StrEnum):
-    USAGE = "usage"
-    INVESTMENT = "investment"
-
-    @property
-    def label(self) -> str:
-        return "mutasi" if self is AbcBasis.USAGE else "investasi"
+class AbcBasis(LabelledStrEnum):
+    USAGE = "usage", "mutasi"
+    INVESTMENT = "investment", "investasi"
 
 
 @dataclass(frozen=True)

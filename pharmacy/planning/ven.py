@@ -16,36 +16,22 @@ the 3×3 matrix shows where the money or the mutations sit.
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
+
+from lib.choices import LabelledStrEnum
 
 from .abc import AbcBasis, AbcClass, AbcResult, AbcRow
 
 
-class VenClass(StrEnum):
-    VITAL = "V"
-    ESSENTIAL = "E"
-    NON_ESSENTIAL = "N"
-
-    @property
-    def label(self) -> str:
-        return _VEN_LABELS[self]
+class VenClass(LabelledStrEnum):
+    VITAL = "V", "Vital"
+    ESSENTIAL = "E", "Esensial"
+    NON_ESSENTIAL = "N", "Non esensial"
 
 
-_VEN_LABELS = {
-    VenClass.VITAL: "Vital",
-    VenClass.ESSENTIAL: "Esensial",
-    VenClass.NON_ESSENTIAL: "Non esensial",
-}
-
-
-class PutGroup(StrEnum):
-    PRIORITAS = "prioritas"
-    UTAMA = "utama"
-    TAMBAHAN = "tambahan"
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
+class PutGroup(LabelledStrEnum):
+    PRIORITAS = "prioritas", "Prioritas"
+    UTAMA = "utama", "Utama"
+    TAMBAHAN = "tambahan", "Tambahan"
 
 
 PUT_MATRIX: Mapping[tuple[AbcClass, VenClass], PutGroup] = {
