@@ -113,15 +113,7 @@ def receive(request: AuthedRequest, pk: int) -> HttpResponse:
                         source=data["source"],
                         supplier=data["supplier"],
                         reference=data["reference"],
-                        lines=[
-                            movements.ReceiptLineInput(
-                                medicine=row["medicine"],
-                                batch=row["batch"],
-                                expiry_date=row["expiry_date"],
-                                quantity=row["quantity"],
-                            )
-                            for row in rows
-                        ],
+                        lines=[movements.ReceiptLineInput(**row) for row in rows],
                     )
                 except ValidationError as error:
                     form.add_error(None, error_messages(error))
