@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -34,7 +35,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import GreaterThanOrEqual
+from django.db.models.lookups import Exact, GreaterThanOrEqual
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -49,6 +50,7 @@ from alerts.models import WorklistRemoval
 from facilities.models import Facility
 from referrals.models import (
     IN_CARE_STATUSES,
+    BackReferralLetter,
     CarePlan,
     ContactAttempt,
     ControlVisit,
@@ -116,8 +118,12 @@ _RISK_MSGIDS = (
     gettext_noop("2-hour glucose ≥ 250 mg/dL"),
     gettext_noop("HbA1c ≥ 9%"),
     gettext_noop("Last visit triggered a re-referral criterion"),
+    gettext_noop("Missed the control by more than 30 days after a stroke or heart attack"),
 )
 CONTACT_OUTCOMES = dict(ContactAttempt.Outcome.choices)
+# Simple.org's overdue list: a patient who agreed to visit leaves it for 7 days, one to
+# remind later for 30; "removed" leaves it for the control date (``WorklistRemoval``).
+HIDDEN_DAYS = {ContactAttempt.Outcome.AGREED: 7, ContactAttempt.Outcome.REMIND_LATER: 30}
 RISK_LEVEL_LABELS = {risk.VERY_HIGH: _("Very high"), risk.HIGH: _("High"), risk.NONE: ""}
 
 _KEY = re.compile(r"^[a-z0-9_]+$")
@@ -161,6 +167,28 @@ def risk_expression(facts_column: str, *, outcome_column: str | None = None) -> 
     return Case(*whens, default=Value(risk.NONE), output_field=IntegerField())
 
 
+class JsonPathExists(Func):
+    """``jsonb_path_exists(column, path)``: the path is a bound parameter cast to jsonpath."""
+
+    output_field = BooleanField()
+    template = "jsonb_path_exists(%(expressions)s::jsonpath)"
+    arg_joiner = ", "
+
+
+def prior_stroke_or_mi() -> Q:
+    """``alerts.risk.had_stroke_or_mi`` for the case's patient, read by the database."""
+    pattern = risk.PRIOR_EVENT_ICD10
+    escaped = pattern.replace("\\", "\\\\")  # a jsonpath string literal
+    path = f'$[*].icd10 ? (@ like_regex "{escaped}" flag "i")'
+    letters = BackReferralLetter.objects.filter(patient_id=OuterRef("patient_id")).filter(
+        Q(icd10__iregex=pattern) | Q(JsonPathExists(F("comorbidities"), Value(path)))
+    )
+    cases = PrbCase.objects.filter(
+        patient_id=OuterRef("patient_id"), program__in=risk.PRIOR_EVENT_PROGRAMS
+    )
+    return Q(Exists(cases)) | Q(Exists(letters))
+
+
 def _latest_visit() -> QuerySet[ControlVisit]:
     return ControlVisit.objects.filter(case=OuterRef("pk")).order_by("-visit_date", "-id")
 
@@ -175,28 +203,72 @@ def removed_for_current_due_date() -> Exists:
     )
 
 
+def hidden_by_contact(as_of: dt.date) -> Case:
+    """True while the case's latest contact keeps it off the list (``HIDDEN_DAYS``).
+
+    "Agreed to visit" on day D hides the case from D to D+6, "remind later" from D to
+    D+29, counted in local days; a later contact with another outcome brings it back.
+    """
+    latest = _latest_contact()
+    outcome = Subquery(latest.values("outcome")[:1], output_field=CharField())
+    at = Subquery(latest.values("attempted_at")[:1], output_field=DateTimeField())
+    whens = [
+        When(
+            Q(GreaterThanOrEqual(at, local_midnight(as_of - dt.timedelta(days=days - 1))))
+            & Q(Exact(outcome, Value(code))),
+            then=Value(True),
+        )
+        for code, days in HIDDEN_DAYS.items()
+    ]
+    return Case(*whens, default=Value(False), output_field=BooleanField())
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def on_worklist(cases: QuerySet[PrbCase], *, as_of: dt.date) -> QuerySet[PrbCase]:
-    """Cases in care due today or overdue that nobody took off the list."""
-    return cases.filter(status__in=IN_CARE_STATUSES, next_control_date__lte=as_of).exclude(
-        removed_for_current_due_date()
+    """Cases in care due today or overdue that nobody took off the list or was told to wait."""
+    return (
+        cases.filter(status__in=IN_CARE_STATUSES, next_control_date__lte=as_of)
+        .exclude(removed_for_current_due_date())
+        .alias(hidden_by_contact=hidden_by_contact(as_of))
+        .filter(hidden_by_contact=False)
     )
 
 
-def with_worklist_facts(cases: QuerySet[PrbCase]) -> QuerySet[PrbCase]:
-    """The last visit, its facts and verdict, the risk level and the last contact attempt."""
+def with_worklist_facts(cases: QuerySet[PrbCase], *, as_of: dt.date) -> QuerySet[PrbCase]:
+    """The last visit, its facts and verdict, the risk level and the last contact attempt.
+
+    The risk is ``alerts.risk.assess`` in SQL: very high for a prior stroke or MI and a
+    control missed by more than 30 days on ``as_of``, else from the last facts.
+    """
     latest = _latest_visit()
+    missed_since = as_of - dt.timedelta(days=risk.MISSED_DAYS_AFTER_EVENT)
     return cases.annotate(
         last_visit_on=Subquery(latest.values("visit_date")[:1], output_field=DateField()),
         last_facts=Subquery(latest.values("facts")[:1], output_field=JSONField()),
         last_outcome=Subquery(latest.values("outcome")[:1], output_field=CharField()),
-        risk=Coalesce(
-            Subquery(
-                latest.annotate(level=risk_expression("facts", outcome_column="outcome")).values(
-                    "level"
-                )[:1],
-                output_field=IntegerField(),
+        prior_event=Case(
+            When(prior_stroke_or_mi(), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        risk=Case(
+            When(
+                Q(next_control_date__lt=missed_since) & prior_stroke_or_mi(),
+                then=Value(risk.VERY_HIGH),
             ),
-            risk_expression("baseline_facts"),
+            default=Coalesce(
+                Subquery(
+                    latest.annotate(
+                        level=risk_expression("facts", outcome_column="outcome")
+                    ).values("level")[:1],
+                    output_field=IntegerField(),
+                ),
+                risk_expression("baseline_facts"),
+            ),
+            output_field=IntegerField(),
         ),
         last_contact_outcome=Subquery(
             _latest_contact().values("outcome")[:1], output_field=CharField()
@@ -220,7 +292,7 @@ def worklist(
     if bucket:
         cases = cases.filter(bucket_filter(bucket, as_of))
     return (
-        with_worklist_facts(cases)
+        with_worklist_facts(cases, as_of=as_of)
         .select_related("patient", "patient__pustu")
         .order_by("-risk", "next_control_date", "patient__name", "id")
     )
@@ -239,7 +311,7 @@ def worklist_counts(*, user: Any, as_of: dt.date, pustu_id: int | None = None) -
 def worklist_case_for_user(user: Any, pk: int, *, as_of: dt.date) -> PrbCase:
     """The access helper for a worklist row: 404 outside the user's scope."""
     return get_object_or_404(
-        with_worklist_facts(PrbCase.objects.visible_to(user)).select_related(
+        with_worklist_facts(PrbCase.objects.visible_to(user), as_of=as_of).select_related(
             "patient", "patient__pustu"
         ),
         pk=pk,
@@ -297,6 +369,8 @@ def attach_row_details(cases: list[PrbCase], *, as_of: dt.date) -> list[PrbCase]
         level, reasons = risk.assess(
             facts,
             re_referral_triggered=case.last_outcome == ControlVisit.Outcome.RE_REFER,  # type: ignore[attr-defined]
+            days_overdue=days,
+            prior_stroke_or_mi=case.prior_event,  # type: ignore[attr-defined]
         )
         case.risk_label = RISK_LEVEL_LABELS[level]  # type: ignore[attr-defined]
         case.risk_reasons = [gettext(reason) for reason in reasons]  # type: ignore[attr-defined]

@@ -202,6 +202,25 @@ def worklist_remove(
     return removal
 
 
+def alerts_resolve_for_contact(*, case: Any) -> int:
+    """Close the case's open overdue-control alerts: someone has called the patient.
+
+    The sweep's keys are ``case:<pk>:due:<date>`` and ``case:<pk>:lost:<date>``, raised
+    for the puskesmas and the patient's Pustu; a resolved key is not raised again for the
+    same control date, so the notification centre stops showing it.
+    """
+    facility_ids = [case.facility_id, case.patient.pustu_id]
+    return (
+        Alert.objects.unresolved()
+        .filter(
+            facility_id__in=[pk for pk in facility_ids if pk],
+            kind__in=[Alert.Kind.CONTROL_OVERDUE, Alert.Kind.LOST_TO_FOLLOW_UP],
+            key__startswith=f"case:{case.pk}:",
+        )
+        .update(resolved_at=timezone.now())
+    )
+
+
 def worklist_contact_record(
     *,
     actor: Any,
@@ -209,15 +228,23 @@ def worklist_contact_record(
     channel: str,
     outcome: str,
     agreed_date: dt.date | None = None,
+    reason: str = "",
     note: str = "",
 ) -> Any:
     """Record a contact attempt from the worklist, with its consequence for the case.
 
-    "Agreed" moves the control date (the referrals service does it); "died" and
-    "moved" close the case; "back at hospital" takes it off the list.
+    The Simple.org outcomes: "agreed to visit" keeps the patient off the list for 7 days
+    (an agreed date also moves the control date, in the referrals service), "remind
+    later" for 30 (``alerts.selectors.HIDDEN_DAYS``), "removed" takes the case off the
+    list for its control date with a removal reason ("died" and "moved" also close the
+    case). Every contact closes the case's open overdue-control alert.
     """
+    from referrals.models import ContactAttempt
     from referrals.services.visits import contact_attempt_record
 
+    removed = outcome == ContactAttempt.Outcome.REMOVED
+    if removed and reason not in WorklistRemoval.Reason.values:
+        raise ValidationError({"reason": [_("Choose the reason for removal.")]})
     with transaction.atomic():
         attempt = contact_attempt_record(
             actor=actor,
@@ -227,12 +254,9 @@ def worklist_contact_record(
             agreed_date=agreed_date,
             note=note,
         )
-        if outcome in (*STATUS_FOR_REASON, WorklistRemoval.Reason.AT_HOSPITAL):
-            reason_note = note.strip() or str(attempt.get_outcome_display())
-            if not WorklistRemoval.objects.filter(
-                case=case, due_date=case.next_control_date
-            ).exists():
-                worklist_remove(actor=actor, case=case, reason=outcome, note=reason_note)
+        if removed:
+            worklist_remove(actor=actor, case=case, reason=reason, note=note)
+        alerts_resolve_for_contact(case=case)
     return attempt
 
 

@@ -11,6 +11,5 @@ urlpatterns = [
     path("daftar-kerja/", views.worklist, name="worklist"),
     path("daftar-kerja/unduh.csv", views.worklist_export, name="worklist_export"),
     path("daftar-kerja/<int:pk>/kontak/", views.worklist_contact, name="worklist_contact"),
-    path("daftar-kerja/<int:pk>/keluarkan/", views.worklist_remove, name="worklist_remove"),
     path("jadwal/", views.schedule, name="schedule"),
 ]

@@ -18,7 +18,7 @@ from accounts import policy
 from accounts.http import AuthedRequest
 from accounts.policy import Capability
 from alerts import selectors, services
-from alerts.forms import ContactForm, RemovalForm, put_errors
+from alerts.forms import ContactForm, put_errors
 from alerts.models import Alert
 from common.exports import table_response
 
@@ -102,7 +102,8 @@ def _row_context(request: AuthedRequest, case: Any, *, as_of: dt.date, **extra: 
 
 @login_required
 def worklist(request: AuthedRequest) -> HttpResponse:
-    """Controls due today and overdue, per bucket, highest risk first."""
+    """The one control worklist: controls due today and overdue, per bucket, highest risk
+    first, with the contact form of each row (Simple.org outcomes)."""
     policy.require(request.user, Capability.SEE_WORKLIST)
     as_of = _today()
     bucket, pustu_id = _filters(request)
@@ -191,7 +192,9 @@ def worklist_contact(request: AuthedRequest, pk: int) -> HttpResponse:
     form = ContactForm(request.POST or None, auto_id=f"c{case.pk}_%s")
     if request.method == "POST" and form.is_valid():
         try:
-            services.worklist_contact_record(actor=request.user, case=case, **form.cleaned_data)
+            attempt = services.worklist_contact_record(
+                actor=request.user, case=case, **form.cleaned_data
+            )
         except ValidationError as exc:
             put_errors(form, exc)
         else:
@@ -201,7 +204,14 @@ def worklist_contact(request: AuthedRequest, pk: int) -> HttpResponse:
                 return render(
                     request,
                     "alerts/worklist.html#row",
-                    _row_context(request, case, as_of=as_of, saved=True, can_contact=True),
+                    _row_context(
+                        request,
+                        case,
+                        as_of=as_of,
+                        saved=True,
+                        saved_outcome=attempt.outcome,
+                        can_contact=True,
+                    ),
                 )
             messages.success(request, _("Contact attempt saved."))
             return redirect("alerts:worklist")
@@ -217,33 +227,6 @@ def worklist_contact(request: AuthedRequest, pk: int) -> HttpResponse:
         request,
         "alerts/worklist_form.html",
         {"case": case, "form": form, "title": _("Record a contact attempt")},
-        status=status,
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def worklist_remove(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Take a patient off the worklist for the current control date, with a reason."""
-    as_of = _today()
-    case = selectors.worklist_case_for_user(request.user, pk, as_of=as_of)
-    _require_contact_role(request)
-    form = RemovalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.worklist_remove(actor=request.user, case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            put_errors(form, exc)
-        else:
-            messages.success(
-                request, _("%(name)s was taken off the worklist.") % {"name": case.patient.name}
-            )
-            return redirect("alerts:worklist")
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "alerts/worklist_form.html",
-        {"case": case, "form": form, "title": _("Take off the worklist")},
         status=status,
     )
 

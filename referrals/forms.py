@@ -19,7 +19,7 @@ from patients.programs import Program
 from patients.validators import validate_birth_date, validate_bpjs_number, validate_nik_format
 from pharmacy.models import Medicine
 from referrals import factfields, kmk, selectors
-from referrals.models import Adherence, CarePlan, CaseStatus, ContactAttempt, HomeVisit, PrbCase
+from referrals.models import Adherence, CarePlan, CaseStatus, HomeVisit, PrbCase
 from referrals.services.letters import LetterMedicineInput, PatientInput, ReadinessGapInput
 from referrals.services.visits import VisitLineInput
 
@@ -473,13 +473,6 @@ class HomeVisitForm(forms.ModelForm):
             "findings": forms.Textarea(attrs={"rows": 3}),
             "follow_up": forms.Textarea(attrs={"rows": 2}),
         }
-
-
-class ContactAttemptForm(forms.ModelForm):
-    class Meta:
-        model = ContactAttempt
-        fields = ["channel", "outcome", "agreed_date", "note"]
-        widgets = {"agreed_date": DateInput()}
 
 
 class PustuForm(forms.Form):

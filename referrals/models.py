@@ -555,10 +555,13 @@ class ContactAttemptQuerySet(models.QuerySet["ContactAttempt"]):
 class ContactAttempt(models.Model):
     """A call or message to a patient about a control visit.
 
-    Simple on purpose: the schedules/alerts feature reads ``case``,
-    ``attempted_at``, ``outcome`` and ``agreed_date``. Only "reached, agreed a
-    date" changes the case (its ``next_control_date``); the other outcomes
-    are records the doctor acts on (a status change or a re-referral).
+    Simple on purpose: the control worklist (``alerts``) reads ``case``,
+    ``attempted_at``, ``outcome`` and ``agreed_date``. The outcomes are those of
+    Simple.org's overdue list: "agreed to visit" keeps the patient off the
+    worklist for 7 days (and, with an agreed date, moves ``next_control_date``
+    to it), "remind later" for 30 days, "removed" for the control date with a
+    reason. "Moved", "died" and "back at the hospital" are kept for the
+    attempts recorded before the removal reasons took their place.
     """
 
     class Channel(models.TextChoices):
@@ -570,9 +573,10 @@ class ContactAttempt(models.Model):
         TELECONSULTATION = "teleconsultation", _("Teleconsultation with the hospital")
 
     class Outcome(models.TextChoices):
-        AGREED = "agreed", _("Reached, agreed a control date")
-        REMIND_LATER = "remind_later", _("Reached, remind later")
+        AGREED = "agreed", _("Agreed to visit")
+        REMIND_LATER = "remind_later", _("Remind later")
         UNREACHABLE = "unreachable", _("Unreachable")
+        REMOVED = "removed", _("Removed from the worklist")
         MOVED = "moved", _("Moved away")
         DIED = "died", _("Died")
         AT_HOSPITAL = "at_hospital", _("Back at the hospital")
@@ -593,8 +597,8 @@ class ContactAttempt(models.Model):
         verbose_name_plural = _("contact attempts")
         constraints = [
             models.CheckConstraint(
-                name="contact_agreed_has_date",
-                condition=~Q(outcome="agreed") | Q(agreed_date__isnull=False),
+                name="contact_only_agreed_has_date",
+                condition=Q(outcome="agreed") | Q(agreed_date__isnull=True),
             ),
         ]
         indexes = [models.Index(fields=["case", "-attempted_at"])]

@@ -29,7 +29,6 @@ from pharmacy.models import Prescription, PrescriptionLine
 from referrals import kmk
 from referrals.factfields import fact_lines
 from referrals.models import (
-    IN_CARE_STATUSES,
     BackReferralLetter,
     CarePlan,
     ContactAttempt,
@@ -93,19 +92,6 @@ def case_list(*, user: Any, status: str = "", query: str = "") -> QuerySet[PrbCa
     if query:
         cases = cases.filter(patient__in=Patient.objects.search(query))
     return cases.order_by("patient__name", "id")
-
-
-def worklist(*, user: Any, today: dt.date, days_ahead: int = 7) -> QuerySet[PrbCase]:
-    """Cases in care whose control is due within ``days_ahead`` days or overdue."""
-    return (
-        PrbCase.objects.visible_to(user)
-        .filter(
-            status__in=IN_CARE_STATUSES,
-            next_control_date__lte=today + dt.timedelta(days=days_ahead),
-        )
-        .select_related("patient", "patient__pustu")
-        .order_by("next_control_date", "patient__name", "id")
-    )
 
 
 def visit_list(*, case: PrbCase) -> QuerySet[ControlVisit]:

@@ -12,7 +12,6 @@ urlpatterns = [
     path("surat/<int:pk>/kembalikan/", views.letter_return, name="letter_return"),
     path("surat/<int:pk>/tanda-terima/", views.letter_receipt, name="letter_receipt"),
     path("kasus/", views.case_list, name="case_list"),
-    path("jadwal/", views.worklist, name="worklist"),
     path("kasus/<int:pk>/", views.case_detail, name="case_detail"),
     path("kasus/<int:pk>/status/", views.case_status, name="case_status"),
     path("kasus/<int:pk>/pustu/", views.case_pustu, name="case_pustu"),
@@ -22,7 +21,6 @@ urlpatterns = [
     path("kasus/<int:pk>/kunjungan/periksa-resep/", views.visit_check, name="visit_check"),
     path("kasus/<int:pk>/rujuk-ulang/", views.rereferral_create, name="rereferral_create"),
     path("kasus/<int:pk>/kunjungan-rumah/", views.home_visit_create, name="home_visit_create"),
-    path("kasus/<int:pk>/kontak/", views.contact_attempt_create, name="contact_attempt_create"),
     path(
         "kasus/<int:pk>/pemantauan/<int:item_pk>/",
         views.monitoring_done,

@@ -363,12 +363,13 @@ def contact_attempt_record(
     note: str = "",
     attempted_at: dt.datetime | None = None,
 ) -> ContactAttempt:
-    """Record a reminder call; "agreed" moves the case's next control to the agreed date."""
-    if outcome == ContactAttempt.Outcome.AGREED:
-        if agreed_date is None:
-            raise ValidationError({"agreed_date": [_("Enter the agreed control date.")]})
-        if agreed_date < local_today():
-            raise ValidationError({"agreed_date": [_("The agreed date cannot be in the past.")]})
+    """Record a reminder call; "agreed" with a date moves the case's next control to it."""
+    if (
+        outcome == ContactAttempt.Outcome.AGREED
+        and agreed_date is not None
+        and agreed_date < local_today()
+    ):
+        raise ValidationError({"agreed_date": [_("The agreed date cannot be in the past.")]})
     attempt = ContactAttempt(
         case=case,
         attempted_at=attempted_at or timezone.now(),

@@ -9,7 +9,6 @@ from referrals.views.cases import (
     monitoring_done,
     patient_timeline,
     self_management_tick,
-    worklist,
 )
 from referrals.views.intake import (
     inbox,
@@ -27,7 +26,6 @@ from referrals.views.printables import (
     rereferral_letter,
 )
 from referrals.views.visits import (
-    contact_attempt_create,
     home_visit_create,
     rereferral_create,
     visit_check,
@@ -42,7 +40,6 @@ __all__ = [
     "case_list",
     "case_pustu",
     "case_status",
-    "contact_attempt_create",
     "home_visit_create",
     "inbox",
     "letter_accept",
@@ -61,5 +58,4 @@ __all__ = [
     "visit_check",
     "visit_create",
     "visit_detail",
-    "worklist",
 ]

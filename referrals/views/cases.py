@@ -54,16 +54,6 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     return render(request, template, {"form": form, "page": page, "query": query})
 
 
-@login_required
-def worklist(request: AuthedRequest) -> HttpResponse:
-    require_role(request, Capability.SEE_WORKLIST)
-    today = engine.local_today()
-    page = Paginator(selectors.worklist(user=request.user, today=today), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "referrals/worklist.html", {"page": page, "today": today})
-
-
 def _case_context(request: AuthedRequest, case: PrbCase) -> dict[str, Any]:
     plan = selectors.current_care_plan(case)
     return {

@@ -216,19 +216,3 @@ def home_visit_create(request: AuthedRequest, pk: int) -> HttpResponse:
         saved=_("Home visit saved."),
         title=_("Home visit"),
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def contact_attempt_create(request: AuthedRequest, pk: int) -> HttpResponse:
-    case = selectors.case_for_user(request.user, pk)
-    require_role(request, Capability.RECORD_CONTACT)
-    form = forms.ContactAttemptForm(request.POST or None)
-    return case_form_page(
-        request,
-        case,
-        form,
-        save=lambda data: visits.contact_attempt_record(actor=request.user, case=case, **data),
-        saved=_("Contact attempt saved."),
-        title=_("Contact attempt"),
-    )

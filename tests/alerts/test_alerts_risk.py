@@ -26,3 +26,22 @@ def test_a_triggered_re_referral_is_at_least_high() -> None:
     assert risk.assess({}, re_referral_triggered=True) == (risk.HIGH, [risk.RE_REFERRAL_LABEL])
     level, reasons = risk.assess({"sbp": 200}, re_referral_triggered=True)
     assert level == risk.VERY_HIGH and reasons == ["Systolic BP ≥ 180 mmHg"]
+
+
+def test_a_control_missed_over_30_days_after_a_stroke_or_mi_is_very_high() -> None:
+    label = risk.PRIOR_EVENT_LABEL
+    assert risk.assess({}, days_overdue=31, prior_stroke_or_mi=True) == (risk.VERY_HIGH, [label])
+    assert risk.assess({}, days_overdue=30, prior_stroke_or_mi=True) == (risk.NONE, [])
+    assert risk.assess({}, days_overdue=90, prior_stroke_or_mi=False) == (risk.NONE, [])
+    level, reasons = risk.assess({"sbp": 185}, days_overdue=40, prior_stroke_or_mi=True)
+    assert level == risk.VERY_HIGH and reasons == ["Systolic BP ≥ 180 mmHg", label]
+
+
+def test_a_prior_stroke_or_mi_is_read_from_programmes_and_icd10_codes() -> None:
+    assert risk.had_stroke_or_mi(["STROKE"], [])
+    assert risk.had_stroke_or_mi(["DM", "HEART_MI"], [])
+    assert not risk.had_stroke_or_mi(["DM", "HEART_CHF"], ["E11.9", "I50.0", "I25.1", "I20"])
+    for code in ("I21.0", "I22", "I25.2", "i63.9", "I60", "I64", "I69.3"):
+        assert risk.had_stroke_or_mi(["DM"], [code]), code
+    for code in ("I65.2", "I25.10", "I2", "G45.9"):
+        assert not risk.had_stroke_or_mi(["HT"], [code]), code

@@ -1,6 +1,7 @@
 import csv
 import datetime as dt
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -8,11 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from alerts import selectors
-from alerts.models import WorklistRemoval
+from alerts.models import Alert, WorklistRemoval
 from patients.models import PatientAccessLog
 from referrals.models import ContactAttempt, PrbCase
 from tests.alerts.conftest import TODAY, days_ago
 from tests.alerts.factories import (
+    AlertFactory,
     CarePlanFactory,
     CaseFactory,
     ContactFactory,
@@ -23,6 +25,7 @@ from tests.patients.factories import PatientFactory
 from tests.referrals.factories import record_visit
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
+JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
 def _codes(user, **kwargs):  # type: ignore[no-untyped-def]
@@ -95,6 +98,54 @@ def test_highest_risk_comes_first(world) -> None:
     assert str(rows[2].risk_label) == "Tinggi" and rows[3].risk_reasons == []
 
 
+def test_missed_over_30_days_after_a_stroke_or_mi_is_very_high_risk(world) -> None:
+    from tests.referrals.factories import receive_letter
+
+    stroke = CaseFactory(patient__fktp=world.pkm1, program="STROKE", next_control_date=days_ago(31))
+    stroke_30 = CaseFactory(
+        patient__fktp=world.pkm1, program="STROKE", next_control_date=days_ago(30)
+    )
+    # A DM case of a patient whose other case is post-MI.
+    dm_after_mi = CaseFactory(patient__fktp=world.pkm1, next_control_date=days_ago(45))
+    CaseFactory(
+        patient=dm_after_mi.patient,
+        program="HEART_MI",
+        status="dropped_out",
+        next_control_date=None,
+    )
+    # An old MI as a comorbidity on the patient's back-referral letter.
+    letter_mi = CaseFactory(patient=world.patient1, program="DM", next_control_date=days_ago(60))
+    receive_letter(world, icd10="E11.9", comorbidities=[{"icd10": "I25.2", "controlled_months": 6}])
+    plain = CaseFactory(patient__fktp=world.pkm1, program="HT", next_control_date=days_ago(80))
+    rows = selectors.attach_row_details(
+        list(selectors.worklist(user=world.dokter1, as_of=TODAY)), as_of=TODAY
+    )
+    by_pk = {row.pk: row for row in rows}
+    reason = "Tidak kontrol lebih dari 30 hari setelah stroke atau serangan jantung"
+    for case in (stroke, dm_after_mi, letter_mi):
+        assert by_pk[case.pk].risk == 3 and by_pk[case.pk].risk_reasons == [reason], case.program
+        assert str(by_pk[case.pk].risk_label) == "Sangat tinggi"
+    assert by_pk[stroke_30.pk].risk == 0 and by_pk[stroke_30.pk].risk_reasons == []
+    assert by_pk[plain.pk].risk == 0
+    # Very high first, the longest overdue first within a level.
+    assert [row.pk for row in rows] == [
+        letter_mi.pk,
+        dm_after_mi.pk,
+        stroke.pk,
+        plain.pk,
+        stroke_30.pk,
+    ]
+
+
+def test_a_stroke_diagnosis_on_a_letter_counts_too(world) -> None:
+    from tests.referrals.factories import receive_letter
+
+    case = CaseFactory(patient=world.patient1, program="HT", next_control_date=days_ago(35))
+    assert selectors.worklist(user=world.dokter1, as_of=TODAY).get().risk == 0
+    receive_letter(world, icd10="I63.9")
+    assert selectors.worklist(user=world.dokter1, as_of=TODAY).get(pk=case.pk).risk == 3
+
+
 def test_a_triggered_re_referral_at_the_last_visit_is_high_risk(world) -> None:
     case = CaseFactory(patient=world.patient1, next_control_date=days_ago(3))
     VisitFactory(case=case, visit_date=days_ago(33), outcome="re_refer")
@@ -127,8 +178,9 @@ def test_other_puskesmas_sees_nothing_and_gets_404(world, login) -> None:
     contact = reverse("alerts:worklist_contact", args=[case.pk])
     assert client.get(contact).status_code == 404
     assert client.post(contact, {"channel": "phone", "outcome": "unreachable"}).status_code == 404
-    remove = reverse("alerts:worklist_remove", args=[case.pk])
-    assert client.post(remove, {"reason": "elsewhere"}).status_code == 404
+    removed = {"channel": "phone", "outcome": "removed", "reason": "elsewhere"}
+    assert client.post(contact, removed).status_code == 404
+    assert client.post(contact, removed, HTTP_HX_REQUEST="true").status_code == 404
     assert not ContactAttempt.objects.exists() and not WorklistRemoval.objects.exists()
     # Another Pustu's filter value is ignored, not a way in.
     assert (
@@ -179,7 +231,7 @@ def test_htmx_contact_updates_the_row(world, login) -> None:
     body = response.content.decode()
     assert response.status_code == 200
     assert body.lstrip().startswith(f'<tr id="case-{case.pk}"')
-    assert "Kontrol berikutnya 14/11/2026: pasien keluar dari daftar." in body
+    assert "Setuju datang: pasien keluar dari daftar selama 7 hari." in body
     case.refresh_from_db()
     assert case.next_control_date == dt.date(2026, 11, 14)
     attempt = ContactAttempt.objects.get()
@@ -191,13 +243,22 @@ def test_htmx_contact_errors_stay_in_the_row(world, login) -> None:
     case = CaseFactory(patient=world.patient1, next_control_date=days_ago(4))
     response = login(world.perawat1).post(
         reverse("alerts:worklist_contact", args=[case.pk]),
-        {"channel": "phone", "outcome": "agreed", "note": "lupa tanggal"},
+        {"channel": "phone", "outcome": "removed", "note": "lupa alasan"},
         HTTP_HX_REQUEST="true",
     )
     body = response.content.decode()
-    assert response.status_code == 200 and "Isi tanggal kontrol yang disepakati." in body
-    assert 'value="lupa tanggal"' in body and "<details open>" in body
-    assert not ContactAttempt.objects.exists()
+    assert response.status_code == 200 and "Pilih alasan pengeluaran." in body
+    assert 'value="lupa alasan"' in body and '<details class="worklist-contact" open>' in body
+    assert not ContactAttempt.objects.exists() and not WorklistRemoval.objects.exists()
+
+
+def test_the_form_offers_the_simple_outcomes_with_indonesian_labels(world, login) -> None:
+    CaseFactory(patient=world.patient1, next_control_date=days_ago(4))
+    body = login(world.perawat1).get(reverse("alerts:worklist")).content.decode()
+    for label in ("Setuju datang", "Ingatkan lagi nanti", "Tidak dapat dihubungi"):
+        assert label in body, label
+    assert "Dikeluarkan dari daftar kerja" in body and "Alasan pengeluaran" in body
+    assert 'value="died"' in body and 'value="elsewhere"' in body  # the removal reasons
 
 
 def test_plain_form_contact_without_javascript(world, login) -> None:
@@ -205,32 +266,86 @@ def test_plain_form_contact_without_javascript(world, login) -> None:
     client = login(world.pustu_staff1)
     url = reverse("alerts:worklist_contact", args=[case.pk])
     assert "Catat upaya kontak" in client.get(url).content.decode()
-    bad = client.post(url, {"channel": "phone", "outcome": "agreed"})
-    assert bad.status_code == 400 and "Isi tanggal kontrol yang disepakati." in bad.content.decode()
-    good = client.post(url, {"channel": "sms", "outcome": "remind_later"})
+    bad = client.post(url, {"channel": "phone", "outcome": "removed"})
+    assert bad.status_code == 400 and "Pilih alasan pengeluaran." in bad.content.decode()
+    good = client.post(url, {"channel": "sms", "outcome": "unreachable"})
     assert good.status_code == 302 and good["Location"] == reverse("alerts:worklist")
-    assert ContactAttempt.objects.get().outcome == "remind_later"
-    # Still due: a "remind later" keeps the patient on the list with the last contact shown.
+    assert ContactAttempt.objects.get().outcome == "unreachable"
+    # "Unreachable" keeps the patient on the list, with the last contact shown.
     body = client.get(reverse("alerts:worklist")).content.decode()
-    assert "Siti Lubis" in body and "Terhubung, ingatkan lagi nanti" in body
+    assert "Siti Lubis" in body and "Tidak dapat dihubungi" in body
 
 
 @pytest.mark.parametrize(
-    ("outcome", "status"), [("died", PrbCase.Status.DIED), ("moved", PrbCase.Status.MOVED)]
+    ("outcome", "hidden_days"), [("agreed", 7), ("remind_later", 30), ("unreachable", 0)]
 )
-def test_a_patient_who_died_or_moved_leaves_the_list(world, login, outcome, status) -> None:
+def test_each_outcome_hides_the_row_for_its_days(
+    world, login, time_machine, outcome, hidden_days
+) -> None:
+    """Contact on 10 Nov: hidden up to and including day D + n - 1, back on day D + n."""
+    case = CaseFactory(patient=world.patient1, next_control_date=days_ago(4))
+    client = login(world.perawat1)
+    client.post(
+        reverse("alerts:worklist_contact", args=[case.pk]), {"channel": "phone", "outcome": outcome}
+    )
+    assert ContactAttempt.objects.get().outcome == outcome
+
+    def shown(on: dt.date) -> bool:
+        time_machine.move_to(dt.datetime.combine(on, dt.time(9), tzinfo=JAKARTA), tick=False)
+        client.force_login(world.perawat1)  # the idle session would have expired
+        response = client.get(reverse("alerts:worklist"))
+        assert response.status_code == 200
+        body = response.content.decode()
+        listed = f'<tr id="case-{case.pk}"' in body
+        assert (
+            listed == selectors.worklist(user=world.perawat1, as_of=on).filter(pk=case.pk).exists()
+        )
+        return listed
+
+    if hidden_days:
+        assert not shown(TODAY)
+        assert not shown(TODAY + dt.timedelta(days=hidden_days - 1))
+    assert shown(TODAY + dt.timedelta(days=hidden_days))
+    case.refresh_from_db()
+    assert case.next_control_date == days_ago(4)  # no agreed date: the control date stays
+
+
+def test_a_later_contact_brings_a_hidden_patient_back(world) -> None:
+    case = CaseFactory(patient=world.patient1, next_control_date=days_ago(20))
+    ContactFactory(case=case, outcome="remind_later", by=world.perawat1)
+    assert not selectors.worklist(user=world.dokter1, as_of=TODAY).exists()
+    ContactFactory(
+        case=case,
+        outcome="unreachable",
+        by=world.perawat1,
+        attempted_at=dt.datetime(2026, 11, 10, 2, 0, tzinfo=dt.UTC),
+    )
+    assert selectors.worklist(user=world.dokter1, as_of=TODAY).get() == case
+    assert selectors.worklist_counts(user=world.dokter1, as_of=TODAY)["8-30"] == 1
+
+
+@pytest.mark.parametrize(
+    ("reason", "status"), [("died", PrbCase.Status.DIED), ("moved", PrbCase.Status.MOVED)]
+)
+def test_a_patient_who_died_or_moved_leaves_the_list(world, login, reason, status) -> None:
     case = CaseFactory(patient=world.patient1, next_control_date=days_ago(45))
     client = login(world.dokter1)
     response = client.post(
         reverse("alerts:worklist_contact", args=[case.pk]),
-        {"channel": "phone", "outcome": outcome, "note": "keluarga mengabarkan"},
+        {
+            "channel": "phone",
+            "outcome": "removed",
+            "reason": reason,
+            "note": "keluarga mengabarkan",
+        },
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
     case.refresh_from_db()
     assert case.status == status and case.status_note == "keluarga mengabarkan"
     removal = WorklistRemoval.objects.get()
-    assert removal.reason == outcome and removal.due_date == days_ago(45)
+    assert removal.reason == reason and removal.due_date == days_ago(45)
+    assert ContactAttempt.objects.get().outcome == "removed"
     assert not selectors.worklist(user=world.dokter1, as_of=TODAY).exists()
     assert "Siti Lubis" not in client.get(reverse("alerts:worklist")).content.decode()
 
@@ -239,7 +354,7 @@ def test_back_at_hospital_takes_the_case_off_for_this_control_date(world, login)
     case = CaseFactory(patient=world.patient1, next_control_date=days_ago(10))
     login(world.dokter1).post(
         reverse("alerts:worklist_contact", args=[case.pk]),
-        {"channel": "whatsapp", "outcome": "at_hospital"},
+        {"channel": "whatsapp", "outcome": "removed", "reason": "at_hospital"},
     )
     case.refresh_from_db()
     assert case.status == PrbCase.Status.ACTIVE  # the doctor re-refers; the list forgets it
@@ -249,17 +364,26 @@ def test_back_at_hospital_takes_the_case_off_for_this_control_date(world, login)
     assert selectors.worklist(user=world.dokter1, as_of=TODAY).get().pk == case.pk
 
 
-def test_taking_off_the_list_needs_a_reason(world, login) -> None:
+def test_removing_from_the_list_needs_a_reason(world, login) -> None:
     case = CaseFactory(patient=world.patient1, next_control_date=days_ago(10))
     client = login(world.dokter1)
-    url = reverse("alerts:worklist_remove", args=[case.pk])
-    assert "Keluarkan dari daftar kerja" in client.get(url).content.decode()
-    missing = client.post(url, {"reason": ""})
-    assert missing.status_code == 400 and "Bidang ini harus diisi." in missing.content.decode()
-    other = client.post(url, {"reason": "other", "note": "  "})
+    url = reverse("alerts:worklist_contact", args=[case.pk])
+    missing = client.post(url, {"channel": "phone", "outcome": "removed", "reason": ""})
+    assert missing.status_code == 400 and "Pilih alasan pengeluaran." in missing.content.decode()
+    other = client.post(
+        url, {"channel": "phone", "outcome": "removed", "reason": "other", "note": "  "}
+    )
     assert other.status_code == 400 and "Jelaskan alasannya." in other.content.decode()
-    assert not WorklistRemoval.objects.exists()
-    ok = client.post(url, {"reason": "elsewhere", "note": "kontrol di klinik"})
+    assert not WorklistRemoval.objects.exists() and not ContactAttempt.objects.exists()
+    ok = client.post(
+        url,
+        {
+            "channel": "phone",
+            "outcome": "removed",
+            "reason": "elsewhere",
+            "note": "kontrol di klinik",
+        },
+    )
     assert ok.status_code == 302
     removal = WorklistRemoval.objects.get()
     assert (removal.reason, removal.note, removal.removed_by) == (
@@ -268,8 +392,39 @@ def test_taking_off_the_list_needs_a_reason(world, login) -> None:
         world.dokter1,
     )
     after = client.get(reverse("alerts:worklist")).content.decode()
-    assert "Siti Lubis dikeluarkan dari daftar kerja." in after
+    assert "Upaya kontak disimpan." in after
     assert f'<tr id="case-{case.pk}"' not in after
+
+
+def test_a_contact_closes_the_case_s_overdue_alert(world, login) -> None:
+    case = CaseFactory(patient=world.patient1, next_control_date=days_ago(10))
+    other = CaseFactory(patient__fktp=world.pkm1, next_control_date=days_ago(10))
+    due = f"case:{case.pk}:due:{days_ago(10).isoformat()}"
+    mine = AlertFactory(facility=world.pkm1, key=due, patient=world.patient1, title="Kontrol A")
+    at_pustu = AlertFactory(facility=world.pustu1, key=due, roles=["pustu"], title="Kontrol P")
+    theirs = AlertFactory(
+        facility=world.pkm1, key=f"case:{other.pk}:due:{days_ago(10).isoformat()}", title="Lain"
+    )
+    stock = AlertFactory(
+        facility=world.pkm1, kind=Alert.Kind.STOCK_LOW, key=f"case:{case.pk}:x", title="Stok"
+    )
+    client = login(world.dokter1)
+    assert "Kontrol A" in client.get(reverse("alerts:list")).content.decode()
+    client.post(
+        reverse("alerts:worklist_contact", args=[case.pk]),
+        {"channel": "phone", "outcome": "unreachable"},
+    )
+    for alert in (mine, at_pustu, theirs, stock):
+        alert.refresh_from_db()
+    assert mine.resolved_at is not None and at_pustu.resolved_at is not None
+    assert theirs.resolved_at is None and stock.resolved_at is None
+    centre = client.get(reverse("alerts:list")).content.decode()
+    assert "Kontrol A" not in centre and "Lain" in centre
+    # The next sweep does not raise it again for the same control date.
+    from alerts.sweeps.overdue import alerts_sweep_overdue
+
+    alerts_sweep_overdue(facility_id=world.pkm1.pk, as_of=TODAY)
+    assert not Alert.objects.unresolved().filter(key=due).exists()
 
 
 def test_pharmacy_staff_cannot_record_contacts(world, login) -> None:
@@ -279,6 +434,37 @@ def test_pharmacy_staff_cannot_record_contacts(world, login) -> None:
         {"channel": "phone", "outcome": "unreachable"},
     )
     assert response.status_code == 403 and not ContactAttempt.objects.exists()
+
+
+def test_the_export_holds_the_rows_of_the_list_in_its_order(world, login) -> None:
+    crisis = CaseFactory(
+        patient__fktp=world.pkm1, patient__name="Krisis", next_control_date=days_ago(3)
+    )
+    VisitFactory(case=crisis, visit_date=days_ago(33), facts={"sbp": 190})
+    CaseFactory(patient__fktp=world.pkm1, patient__name="Biasa", next_control_date=days_ago(20))
+    waiting = CaseFactory(
+        patient__fktp=world.pkm1, patient__name="Menunggu", next_control_date=days_ago(9)
+    )
+    ContactFactory(case=waiting, outcome="agreed", by=world.perawat1)
+    removed = CaseFactory(
+        patient__fktp=world.pkm1, patient__name="Keluar", next_control_date=days_ago(9)
+    )
+    WorklistRemoval.objects.create(
+        case=removed,
+        due_date=removed.next_control_date,
+        reason="elsewhere",
+        removed_by=world.dokter1,
+    )
+    client = login(world.dokter1)
+    response = client.get(reverse("alerts:worklist"))
+    shown = [case.patient.name for case in response.context["page"].object_list]
+    assert shown == ["Krisis", "Biasa"]
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(reverse("alerts:worklist_export")).content.decode("utf-8-sig"))
+        )
+    )
+    assert [row[0] for row in rows[1:]] == shown
 
 
 def test_csv_export_lists_the_filtered_rows_and_is_audited(world, login) -> None:

@@ -281,9 +281,19 @@ def test_an_agreed_contact_moves_the_next_control(world) -> None:
         actor=world.perawat1, case=case, channel="sms", outcome="unreachable"
     )
     assert ContactAttempt.objects.count() == 2
+    # Agreed to visit without a date: the control date stays (the worklist hides 7 days).
+    services.contact_attempt_record(
+        actor=world.perawat1, case=case, channel="phone", outcome="agreed"
+    )
+    case.refresh_from_db()
+    assert case.next_control_date == dt.date(2026, 11, 20)
     with pytest.raises(ValidationError):
         services.contact_attempt_record(
-            actor=world.perawat1, case=case, channel="phone", outcome="agreed"
+            actor=world.perawat1,
+            case=case,
+            channel="phone",
+            outcome="agreed",
+            agreed_date=dt.date(2026, 11, 1),
         )
 
 

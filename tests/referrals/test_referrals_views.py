@@ -447,8 +447,8 @@ OUT_OF_SCOPE = [
     ("get", "referrals:rereferral_letter", lambda o: [o["referral"].pk]),
     ("get", "referrals:home_visit_create", lambda o: [o["case"].pk]),
     ("post", "referrals:home_visit_create", lambda o: [o["case"].pk]),
-    ("get", "referrals:contact_attempt_create", lambda o: [o["case"].pk]),
-    ("post", "referrals:contact_attempt_create", lambda o: [o["case"].pk]),
+    ("get", "alerts:worklist_contact", lambda o: [o["case"].pk]),
+    ("post", "alerts:worklist_contact", lambda o: [o["case"].pk]),
     ("post", "referrals:monitoring_done", lambda o: [o["case"].pk, o["monitoring"].pk]),
     ("post", "referrals:self_management_tick", lambda o: [o["case"].pk, o["self"].pk]),
     ("get", "referrals:timeline", lambda o: [o["case"].patient_id]),
@@ -468,7 +468,7 @@ def test_dokter2_gets_404_for_pkm1s_cases(world, login, pkm1_objects, method, na
 
 def test_dokter2_lists_do_not_show_pkm1s_cases(world, login, pkm1_objects) -> None:
     client = login(world.dokter2)
-    for name in ("referrals:inbox", "referrals:case_list", "referrals:worklist"):
+    for name in ("referrals:inbox", "referrals:case_list", "alerts:worklist"):
         body = client.get(reverse(name)).content.decode()
         assert world.patient1.name not in body, name
 
@@ -518,7 +518,7 @@ def test_the_inbox_paginates_without_n_plus_one(
     assert response.context["page"].paginator.count == 27
 
 
-@pytest.mark.parametrize("name", ["referrals:case_list", "referrals:worklist"])
+@pytest.mark.parametrize("name", ["referrals:case_list"])
 def test_case_lists_paginate_without_n_plus_one(
     world, login, django_assert_num_queries, name
 ) -> None:

@@ -24,13 +24,11 @@ def test_a_nurse_records_an_agreed_date_and_the_row_updates_in_place(world, page
     expect(row).to_contain_text("Siti Lubis")
     expect(row).to_contain_text("9 hari terlambat")
     row.locator("summary").click()
-    row.locator("select[name=outcome]").select_option("agreed")
+    row.get_by_label("Setuju datang").check()
     agreed = today + dt.timedelta(days=3)
     row.locator("input[name=agreed_date]").fill(agreed.isoformat())
     row.get_by_role("button", name="Simpan").click()
     updated = page.locator(f"#case-{case.pk}")
-    expect(updated).to_contain_text(
-        f"Kontrol berikutnya {agreed:%d/%m/%Y}: pasien keluar dari daftar."
-    )
+    expect(updated).to_contain_text("Setuju datang: pasien keluar dari daftar selama 7 hari.")
     assert page.url.endswith("/notifikasi/daftar-kerja/")  # no page load: htmx swapped the row
     assert ContactAttempt.objects.get(case=case).agreed_date == agreed

@@ -32,7 +32,7 @@ def test_every_clinical_page_fits_a_phone(world, page, rereferred, width) -> Non
         f"/rujukan/kasus/{case.pk}/kunjungan/baru/",
         f"/rujukan/kasus/{case.pk}/rencana/",
         f"/rujukan/kasus/{case.pk}/kunjungan-rumah/",
-        f"/rujukan/kasus/{case.pk}/kontak/",
+        f"/notifikasi/daftar-kerja/{case.pk}/kontak/",
         f"/rujukan/kunjungan/{visit.pk}/",
         f"/rujukan/rujuk-ulang/{referral.pk}/",
         f"/rujukan/pasien/{case.patient.pk}/riwayat/",
