@@ -6,6 +6,17 @@ spread: all twelve rule sets, enrolment from one to twelve months ago, most
 patients controlled monthly, some who stopped coming (overdue, lost to
 follow-up), a few who moved or died. Deterministic and idempotent: letters are
 keyed by SRB number.
+
+Built in bulk: each patient's story (letter, acceptance, care plan, months of
+control visits) is worked out in memory with the services' own rules —
+``letters.letter_build``, ``letters.letter_accept_check`` and ``letter_accept_apply``,
+``care_plans.care_plan_new`` and ``care_plan_items``, ``workdays.next_control_day``,
+``visits.prescription_rules_check``, ``engine.re_referral_verdict`` over the
+``re_referral_window_start`` window, ``care_plans.monitoring_done_at`` — and each
+puskesmas's rows are then inserted with one ``bulk_create`` per table (the audit
+triggers fire per row as for a save). The rare re-referral and change of status go
+through their services. The demo district sends nothing to SATUSEHAT (no puskesmas
+has it enabled), so no outbox row is expected.
 """
 
 from __future__ import annotations
@@ -13,9 +24,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import audit_context
@@ -23,12 +36,25 @@ from accounts.models import User
 from demo.seed_referrals import ATTESTED, DM_FACTS, HT_FACTS, network_plan
 from demo.world import DemoWorld
 from facilities.models import Facility
+from lib import workdays
 from lib.months import add_months_same_day
 from patients.models import Patient
 from pharmacy.models import Medicine, Prescription, StockBalance
+from pharmacy.selectors import usable_units_by_medicine
 from pharmacy.services import ledger, movements, prescriptions
-from referrals.models import BackReferralLetter, PrbCase
-from referrals.services import cases, letters, visits
+from referrals import kmk
+from referrals.models import (
+    BackReferralLetter,
+    CarePlan,
+    ControlVisit,
+    LetterMedicine,
+    MonitoringItem,
+    PrbCase,
+    ReadinessGap,
+    SelfManagementItem,
+)
+from referrals.selectors import Readiness, facility_readiness
+from referrals.services import care_plans, cases, engine, letters, visits
 
 NO = False
 YES = True
@@ -200,12 +226,30 @@ def _program_for(patient: Patient, index: int, today: dt.date) -> str:
     return program
 
 
+@dataclass
+class _Story:
+    """One patient's case, worked out in memory before it is saved."""
+
+    letter: BackReferralLetter
+    letter_lines: list[LetterMedicine]
+    gaps: list[ReadinessGap]
+    case: PrbCase
+    plan: CarePlan
+    monitoring: list[MonitoringItem]
+    advice: list[SelfManagementItem]
+    visits: list[ControlVisit] = field(default_factory=list)
+    # The visit whose triggered criteria re-refer the patient, or a late change of status.
+    rereferral: ControlVisit | None = None
+    status_change: tuple[str, str, dt.date] | None = None
+
+
 def seed(world: DemoWorld, progress: Callable[[str], None] | None = None) -> None:
     hospitals = [f for f in world.others if f.kind == Facility.Kind.RUMAH_SAKIT]
     today = timezone.localdate()
     rng = random.Random(2024)
     enrolled = 0
     medicines = {(m.name, m.strength): m for m in Medicine.objects.filter(is_active=True)}
+    rule_groups = {medicine.pk: medicine.rule_group for medicine in medicines.values()}
     for index, facility in enumerate(world.puskesmas):
         doctor = _doctor_of(world, facility)
         hospital = hospitals[index % len(hospitals)]
@@ -213,13 +257,23 @@ def seed(world: DemoWorld, progress: Callable[[str], None] | None = None) -> Non
         patients = patients.exclude(back_referral_letters__isnull=False).order_by("id")
         with audit_context(user=doctor):
             _stock_regimens(facility, medicines, world, today)
+            # No medicine moves while the stories are built: the stock is read once.
+            usable = usable_units_by_medicine(facility_id=facility.pk, as_of=today)
+            readiness: dict[str, Readiness] = {}
+            stories = []
             for number, patient in enumerate(patients, start=1):
                 srb = f"0038R9{facility.pk:03d}{patient.pk:06d}"
-                if BackReferralLetter.objects.filter(srb_number=srb).exists():
-                    continue
                 program = _program_for(patient, number + index, today)
-                _enrol(doctor, facility, hospital, patient, srb, program, medicines, rng, today)
-                enrolled += 1
+                if program not in readiness:
+                    readiness[program] = facility_readiness(
+                        facility_id=facility.pk, program=program
+                    )
+                context = _Context(
+                    doctor, facility, hospital, medicines, rule_groups, usable, readiness[program]
+                )
+                stories.append(_story(context, patient, srb, program, rng, today))
+            _save(stories, hospital)
+            enrolled += len(stories)
         if progress:
             progress(
                 f"    {index + 1}/{len(world.puskesmas)} {facility.name}: {enrolled} cases so far"
@@ -298,23 +352,32 @@ def _doctor_of(world: DemoWorld, facility: Facility) -> User:
     return doctor
 
 
-def _enrol(
-    doctor: User,
-    facility: Facility,
-    hospital: Facility,
+@dataclass(frozen=True)
+class _Context:
+    doctor: User
+    facility: Facility
+    hospital: Facility
+    medicines: dict[tuple[str, str], Medicine]
+    rule_groups: dict[int, str]
+    usable: dict[int, int] | None
+    readiness: Readiness
+
+
+def _story(
+    context: _Context,
     patient: Patient,
     srb: str,
     program: str,
-    medicines: dict,
     rng: random.Random,
     today: dt.date,
-) -> None:
+) -> _Story:
+    doctor, facility, hospital = context.doctor, context.facility, context.hospital
     icd10, name, strength, signa, quantity = REGIMEN[program]
-    medicine = medicines.get((name, strength))
+    medicine = context.medicines[(name, strength)]
     months_ago = rng.randint(1, 12)
     # Spread over the month, so control dates do not all fall on the same day.
     letter_date = add_months_same_day(today, -months_ago) - dt.timedelta(days=rng.randint(0, 27))
-    letter = letters.letter_receive(
+    letter, letter_lines = letters.letter_build(
         actor=doctor,
         facility=facility,
         hospital=hospital,
@@ -330,54 +393,133 @@ def _enrol(
         facts=dict(BACK_REFERRAL_FACTS[program]),
         medicines=[
             letters.LetterMedicineInput(medicine=medicine, signa=signa, quantity_per_month=quantity)
-        ]
-        if medicine
-        else [],
+        ],
     )
-    case = letters.letter_accept(
+    letter.patient = patient
+    on = letter_date + dt.timedelta(days=2)
+    interval = kmk.CONTROL_INTERVAL_DAYS
+    gaps = letters.letter_accept_check(
+        letter=letter,
+        override_reason="",
+        control_interval_days=interval,
+        on=on,
+        readiness_plan=network_plan(facility, program, hospital, context.readiness),
+        readiness=context.readiness,
+    )
+    case = letters.letter_accept_apply(
         actor=doctor,
         letter=letter,
-        on=letter_date + dt.timedelta(days=2),
-        readiness_plan=network_plan(facility, program, hospital),
+        regimen=letters.regimen_from_lines(letter_lines),
+        on=on,
+        control_interval_days=interval,
+        override_reason="",
+        gaps=gaps,
     )
+    plan = care_plans.care_plan_new(actor=doctor, case=case, start=on, interval=interval)
+    monitoring, advice = care_plans.care_plan_items(plan)
+    story = _Story(letter, letter_lines, gaps, case, plan, monitoring, advice)
+    unavailable = engine.case_medicines_unavailable(case, usable=context.usable)
+    letter_medicines = [line.medicine.name for line in letter_lines]
     # Most patients come monthly; one in five stopped coming some months ago.
     stopped = rng.random() < 0.2
     last_day = today - dt.timedelta(days=rng.randint(20, 150)) if stopped else today
     day = case.enrolled_on + dt.timedelta(days=30)
     while day <= last_day - dt.timedelta(days=3):
-        visit = visits.visit_record(
-            actor=doctor,
+        adherence = "good" if rng.random() < 0.85 else "partial"
+        facts = _visit_facts(program, rng)
+        if "medicines_unavailable" not in facts and unavailable:
+            facts["medicines_unavailable"] = True
+        next_control = workdays.next_control_day(day, plan.control_interval_days)
+        errors, warnings = visits.prescription_rules_check(
+            case=case,
+            lines=(),
+            facts=facts,
+            supply_days=(next_control - day).days,
+            rule_groups=context.rule_groups,
+            letter_medicines=letter_medicines,
+        )
+        if errors:
+            raise ValidationError({"lines": errors})
+        start = engine.re_referral_window_start(baseline_on=case.baseline_on, as_of=day)
+        window = [
+            {"date": earlier.visit_date.isoformat(), "facts": earlier.facts}
+            for earlier in story.visits
+            if start <= earlier.visit_date
+        ]
+        window.append({"date": day.isoformat(), "facts": facts})
+        evaluation = engine.re_referral_verdict(case=case, as_of=day, visits=window)
+        visit = ControlVisit(
             case=case,
             visit_date=day,
-            adherence="good" if rng.random() < 0.85 else "partial",
-            facts=_visit_facts(program, rng),
+            facts=facts,
+            adherence=adherence,
+            warnings=warnings,
+            next_control_date=next_control,
+            evaluation=evaluation,
+            outcome=evaluation["outcome"],
+            recorded_by=doctor,
         )
-        case.refresh_from_db()
-        if visit.outcome == "re_refer":
-            visits.rereferral_create(
-                actor=doctor,
-                case=case,
-                hospital=hospital,
-                referred_on=day,
-                clause_ids=[c["id"] for c in visit.triggered],
-                visit=visit,
-            )
-            return
+        visit.clean_fields(exclude=["case", "prescription", "recorded_by"])
+        story.visits.append(visit)
+        case.next_control_date = next_control
+        care_plans.monitoring_done_at(monitoring, visit)
+        if visit.outcome == ControlVisit.Outcome.RE_REFER:
+            story.rereferral = visit
+            return story
         day += dt.timedelta(days=30)
     roll = rng.random()
-    if case.in_care and roll < 0.03:
-        cases.case_status_change(
-            actor=doctor,
-            case=case,
-            status=PrbCase.Status.MOVED,
-            note="Pindah domisili.",
-            on=today - dt.timedelta(days=10),
+    if roll < 0.03:
+        story.status_change = (
+            PrbCase.Status.MOVED,
+            "Pindah domisili.",
+            today - dt.timedelta(days=10),
         )
-    elif case.in_care and roll < 0.05:
-        cases.case_status_change(
-            actor=doctor,
-            case=case,
-            status=PrbCase.Status.DIED,
-            note="Meninggal di rumah.",
-            on=today - dt.timedelta(days=20),
+    elif roll < 0.05:
+        story.status_change = (
+            PrbCase.Status.DIED,
+            "Meninggal di rumah.",
+            today - dt.timedelta(days=20),
         )
+    return story
+
+
+def _save(stories: list[_Story], hospital: Facility) -> None:
+    """One puskesmas's stories: a bulk insert per table, then the re-referrals and changes
+    of status through their services."""
+    with transaction.atomic():
+        for story in stories:
+            story.case.clean_fields(exclude=["patient", "facility"])
+            story.letter.clean_fields(
+                exclude=["facility", "hospital", "patient", "case", "received_by", "decided_by"]
+            )
+            story.letter.clean()
+            for row in (*story.letter_lines, *story.gaps, story.plan):
+                row.clean_fields(
+                    exclude=["letter", "medicine", "case", "recorded_by", "created_by"]
+                )
+        PrbCase.objects.bulk_create([story.case for story in stories])
+        BackReferralLetter.objects.bulk_create([story.letter for story in stories])
+        LetterMedicine.objects.bulk_create(
+            [line for story in stories for line in story.letter_lines]
+        )
+        ReadinessGap.objects.bulk_create([gap for story in stories for gap in story.gaps])
+        CarePlan.objects.bulk_create([story.plan for story in stories])
+        ControlVisit.objects.bulk_create([visit for story in stories for visit in story.visits])
+        MonitoringItem.objects.bulk_create([item for story in stories for item in story.monitoring])
+        SelfManagementItem.objects.bulk_create([item for story in stories for item in story.advice])
+        for story in stories:
+            doctor = story.letter.received_by
+            if story.rereferral is not None:
+                visits.rereferral_create(
+                    actor=doctor,
+                    case=story.case,
+                    hospital=hospital,
+                    referred_on=story.rereferral.visit_date,
+                    clause_ids=[c["id"] for c in story.rereferral.triggered],
+                    visit=story.rereferral,
+                )
+            elif story.status_change is not None:
+                status, note, on = story.status_change
+                cases.case_status_change(
+                    actor=doctor, case=story.case, status=status, note=note, on=on
+                )

@@ -24,7 +24,8 @@ from lib.months import add_months_same_day
 from patients.models import Patient
 from pharmacy.models import Medicine
 from referrals import kmk
-from referrals.models import BackReferralLetter, PrbCase
+from referrals.models import BackReferralLetter, FacilityReadiness, PrbCase
+from referrals.selectors import Readiness
 from referrals.selectors import facility_readiness as facility_readiness_of
 from referrals.services import facility_readiness, letters, visits
 
@@ -73,6 +74,8 @@ def _medicine(name: str, strength: str) -> Medicine | None:
 
 
 def _readiness(doctor: Any, facility: Facility) -> None:
+    if FacilityReadiness.objects.filter(facility=facility).exists():
+        return  # recorded at the first run
     for program in ("DM", "HT"):
         facility_readiness.readiness_update(
             actor=doctor,
@@ -90,11 +93,12 @@ def _readiness(doctor: Any, facility: Facility) -> None:
 
 
 def network_plan(
-    facility: Facility, program: str, hospital: Facility
+    facility: Facility, program: str, hospital: Facility, readiness: Readiness | None = None
 ) -> dict[str, letters.ReadinessGapInput]:
     """Every resource the puskesmas lacks for the programme, provided by the hospital's
-    network (BAB III.A), as the doctor records it at acceptance."""
-    readiness = facility_readiness_of(facility_id=facility.pk, program=program)
+    network (BAB III.A), as the doctor records it at acceptance. ``readiness``: the
+    puskesmas's checklist for the programme, when already read."""
+    readiness = readiness or facility_readiness_of(facility_id=facility.pk, program=program)
     return {
         code: letters.ReadinessGapInput(network_facility=f"{hospital.name} (jejaring)")
         for code, _text, available in readiness.items

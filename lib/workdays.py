@@ -48,6 +48,11 @@ def control_day(day: dt.date, *, after: dt.date | None = None) -> dt.date:
     return later
 
 
+def next_control_day(day: dt.date, interval_days: int) -> dt.date:
+    """The control that follows a visit (or an enrolment) on ``day`` after ``interval_days``."""
+    return control_day(day + dt.timedelta(days=interval_days), after=day)
+
+
 def control_dates(first: dt.date, interval_days: int, count: int) -> list[dt.date]:
     """``count`` control dates every ``interval_days`` from ``first``, each on a working day.
 

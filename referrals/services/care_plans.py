@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -41,30 +42,43 @@ def _monitoring_items(plan: CarePlan, items: list[kmk.ScheduledItem]) -> list[Mo
     ]
 
 
-def care_plan_create(*, actor: User, case: PrbCase, start: dt.date, interval: int) -> CarePlan:
-    """The care plan at acceptance; schizophrenia items follow the letter's regimen and the
-    patient's age (III.B.8.b.3)."""
-    plan = CarePlan(
+def care_plan_new(*, actor: User, case: PrbCase, start: dt.date, interval: int) -> CarePlan:
+    """The unsaved care plan of a case enrolled (or back from hospital) on ``start``."""
+    return CarePlan(
         case=case,
         started_on=start,
         control_interval_days=interval,
         targets=kmk.TARGETS[case.program],
         created_by=actor,
     )
-    plan.full_clean()
-    plan.save()
+
+
+def care_plan_items(plan: CarePlan) -> tuple[list[MonitoringItem], list[SelfManagementItem]]:
+    """The unsaved monitoring and self-management items of a saved plan; schizophrenia
+    items follow the case's regimen and the patient's age (III.B.8.b.3)."""
+    case = plan.case
     schedule = kmk.monitoring_schedule(
         case.program,
-        start,
+        plan.started_on,
         regimen=_regimen_names(case),
-        age=age_in_years(case.patient.birth_date, start),
+        age=age_in_years(case.patient.birth_date, plan.started_on),
     )
-    MonitoringItem.objects.bulk_create(_monitoring_items(plan, schedule))
     clause = kmk.self_management_clause(case.program)
-    SelfManagementItem.objects.bulk_create(
+    advice = [
         SelfManagementItem(care_plan=plan, code=code, text=text, clause=f"{clause}.{index}")
         for index, (code, text) in enumerate(kmk.SELF_MANAGEMENT[case.program], start=1)
-    )
+    ]
+    return _monitoring_items(plan, schedule), advice
+
+
+def care_plan_create(*, actor: User, case: PrbCase, start: dt.date, interval: int) -> CarePlan:
+    """The care plan at acceptance, with its monitoring and self-management items."""
+    plan = care_plan_new(actor=actor, case=case, start=start, interval=interval)
+    plan.full_clean()
+    plan.save()
+    monitoring, advice = care_plan_items(plan)
+    MonitoringItem.objects.bulk_create(monitoring)
+    SelfManagementItem.objects.bulk_create(advice)
     return plan
 
 
@@ -116,16 +130,21 @@ def care_plan_update(
     return plan
 
 
-def monitoring_mark_done(case: PrbCase, visit: ControlVisit) -> None:
-    plan = case.care_plans.order_by("-started_on", "-id").first()
-    if plan is None:
-        return
+def monitoring_done_at(
+    items: Iterable[MonitoringItem], visit: ControlVisit
+) -> list[MonitoringItem]:
+    """Tick the items a visit completes (pure): of the open items due by 15 days after the
+    visit, in due order, the first of each code whose facts the visit recorded. Returns the
+    items ticked (``done_on`` and ``done_visit`` set, not saved)."""
     recorded = set(visit.facts)
     if visit.weight_kg is not None:
         recorded.add("weight_bmi")
-    due = plan.monitoring.filter(
-        done_on__isnull=True, due_on__lte=visit.visit_date + dt.timedelta(days=15)
-    ).order_by("due_on", "id")
+    horizon = visit.visit_date + dt.timedelta(days=15)
+    due = sorted(
+        (item for item in items if item.done_on is None and item.due_on <= horizon),
+        key=lambda item: (item.due_on, item.pk or 0),
+    )
+    done: list[MonitoringItem] = []
     done_codes: set[str] = set()
     for item in due:
         if item.code in done_codes:
@@ -133,8 +152,20 @@ def monitoring_mark_done(case: PrbCase, visit: ControlVisit) -> None:
         if recorded & set(item.facts) or (item.code == "weight_bmi" and "weight_bmi" in recorded):
             item.done_on = visit.visit_date
             item.done_visit = visit
-            item.save(update_fields=["done_on", "done_visit"])
+            done.append(item)
             done_codes.add(item.code)
+    return done
+
+
+def monitoring_mark_done(case: PrbCase, visit: ControlVisit) -> None:
+    plan = case.care_plans.order_by("-started_on", "-id").first()
+    if plan is None:
+        return
+    due = plan.monitoring.filter(
+        done_on__isnull=True, due_on__lte=visit.visit_date + dt.timedelta(days=15)
+    )
+    for item in monitoring_done_at(due, visit):
+        item.save(update_fields=["done_on", "done_visit"])
 
 
 # ---------------------------------------------------------------- care plan and readiness

@@ -57,8 +57,14 @@ def back_referral_evaluate(
     )
 
 
+def re_referral_window_start(*, baseline_on: dt.date, as_of: dt.date) -> dt.date:
+    """The first day of the visits the re-referral criteria look at: three months back,
+    never before the baseline."""
+    return max(add_months_same_day(as_of, -3), baseline_on)
+
+
 def _window_visits(case: PrbCase, as_of: dt.date, *, exclude: int | None = None) -> list[dict]:
-    start = max(add_months_same_day(as_of, -3), case.baseline_on)
+    start = re_referral_window_start(baseline_on=case.baseline_on, as_of=as_of)
     visits = case.visits.filter(visit_date__gte=start, visit_date__lte=as_of)
     if exclude:
         visits = visits.exclude(pk=exclude)
@@ -68,13 +74,11 @@ def _window_visits(case: PrbCase, as_of: dt.date, *, exclude: int | None = None)
     ]
 
 
-def re_referral_evaluate(
-    *, case: PrbCase, as_of: dt.date, new_visit: dict[str, Any] | None = None
+def re_referral_verdict(
+    *, case: PrbCase, as_of: dt.date, visits: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    """The re-referral criteria (III.B.x.d) over the case's last three months of visits."""
-    visits = _window_visits(case, as_of)
-    if new_visit is not None:
-        visits.append(new_visit)
+    """The engine's re-referral verdict over ``visits`` (the window's visits in date order,
+    as ``{"date": iso, "facts": {...}}``); no query beyond the case's patient."""
     return _engine(
         {
             "mode": "re_referral",
@@ -90,20 +94,38 @@ def re_referral_evaluate(
     )
 
 
-def case_medicines_unavailable(case: PrbCase, *, as_of: dt.date | None = None) -> bool | None:
+def re_referral_evaluate(
+    *, case: PrbCase, as_of: dt.date, new_visit: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The re-referral criteria (III.B.x.d) over the case's last three months of visits."""
+    visits = _window_visits(case, as_of)
+    if new_visit is not None:
+        visits.append(new_visit)
+    return re_referral_verdict(case=case, as_of=as_of, visits=visits)
+
+
+def case_medicines_unavailable(
+    case: PrbCase, *, as_of: dt.date | None = None, usable: dict[int, int] | None = None
+) -> bool | None:
     """The "medicines not available" re-referral fact (III.B.x.d) for a case.
 
     Read from the puskesmas's stock by ``pharmacy.selectors.medicines_unavailable``
     (the one rule, shared with the re-referral sweep). Where the stock is not known
     here (no active dispensing store) or the case has no regimen, the fact the doctor
-    entered at the latest visit decides (None = unknown).
+    entered at the latest visit decides (None = unknown). ``usable`` is the puskesmas's
+    ``usable_units_by_medicine`` on ``as_of`` when the caller has read it already.
     """
     if case.current_regimen:
-        unavailable = pharmacy_selectors.medicines_unavailable(
-            facility_id=case.facility_id,
-            regimen=case.current_regimen,
-            as_of=as_of or local_today(),
-        )
+        if usable is not None:
+            unavailable: bool | None = bool(
+                pharmacy_selectors.regimen_lines_unavailable(case.current_regimen, usable)
+            )
+        else:
+            unavailable = pharmacy_selectors.medicines_unavailable(
+                facility_id=case.facility_id,
+                regimen=case.current_regimen,
+                as_of=as_of or local_today(),
+            )
         if unavailable is not None:
             return unavailable
     latest = case.visits.order_by("-visit_date", "-id").values_list("facts", flat=True).first()

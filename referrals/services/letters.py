@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import inspect
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -35,7 +35,7 @@ from referrals.models import (
     ReadinessGap,
     ReReferral,
 )
-from referrals.selectors import facility_readiness
+from referrals.selectors import Readiness, facility_readiness
 from referrals.services.care_plans import care_plan_create
 from referrals.services.engine import back_referral_evaluate, local_today
 from satusehat.outbox import satusehat_episode_queue
@@ -180,7 +180,7 @@ def letter_fingerprint(
 _FINGERPRINT_FIELDS = frozenset(inspect.signature(letter_fingerprint).parameters)
 
 
-def letter_receive(
+def letter_build(
     *,
     actor: User,
     facility: Facility,
@@ -200,12 +200,9 @@ def letter_receive(
     facts: dict[str, Any] | None = None,
     medicines: Sequence[LetterMedicineInput] = (),
     source: str = BackReferralLetter.Source.FORM,
-) -> BackReferralLetter:
-    """Record a back-referral letter with its criteria evaluation; patient found or registered.
-
-    All or nothing: a bad NIK, a fact out of range or a duplicate SRB number
-    leaves no patient, letter or medicine line behind.
-    """
+) -> tuple[BackReferralLetter, list[LetterMedicine]]:
+    """Check a letter and evaluate its criteria, without a query: the unsaved letter (its
+    patient not yet set) and medicine lines, or a ``ValidationError`` dict."""
     facts = dict(facts or {})
     general = _letter_general(attestations, comorbidities)
     errors: dict[str, list[str]] = {}
@@ -213,8 +210,6 @@ def letter_receive(
         errors["letter_date"] = [_("The letter date cannot be in the future.")]
     if next_hospital_review and next_hospital_review < letter_date:
         errors["next_hospital_review"] = [_("The hospital review must be after the letter date.")]
-    if BackReferralLetter.objects.filter(srb_number=srb_number).exists():
-        errors["srb_number"] = [_("A back-referral letter with this SRB number already exists.")]
     for line in medicines:
         if program not in line.medicine.programs and line.medicine.programs:
             errors.setdefault("medicines", []).append(
@@ -249,52 +244,111 @@ def letter_receive(
         facts=facts,
         medicines=medicines,
     )
-    with transaction.atomic():
-        found = _patient_for_letter(actor=actor, facility=facility, data=patient)
-        letter = BackReferralLetter(
+    letter = BackReferralLetter(
+        facility=facility,
+        hospital=hospital,
+        dpjp_name=dpjp_name.strip(),
+        srb_number=srb_number.strip(),
+        sep_number=sep_number.strip(),
+        letter_date=letter_date,
+        program=program,
+        icd10=icd10.strip().upper(),
+        comorbidities=general["comorbidities"],
+        clinical_resume=clinical_resume,
+        management_plan=management_plan,
+        next_hospital_review=next_hospital_review,
+        facts=facts,
+        general=general,
+        evaluation=evaluation,
+        outcome=evaluation["outcome"],
+        source=source,
+        fingerprint=fingerprint,
+        received_by=actor,
+    )
+    letter_lines = [
+        LetterMedicine(
+            letter=letter,
+            medicine=line.medicine,
+            strength=line.strength or line.medicine.strength,
+            signa=line.signa,
+            quantity_per_month=line.quantity_per_month,
+        )
+        for line in medicines
+    ]
+    return letter, letter_lines
+
+
+def letter_receive(
+    *,
+    actor: Any,
+    facility: Facility,
+    hospital: Facility,
+    dpjp_name: str,
+    srb_number: str,
+    letter_date: dt.date,
+    patient: PatientInput,
+    program: str,
+    icd10: str,
+    sep_number: str = "",
+    comorbidities: Sequence[dict[str, Any]] = (),
+    attestations: dict[str, bool] | None = None,
+    clinical_resume: str = "",
+    management_plan: str = "",
+    next_hospital_review: dt.date | None = None,
+    facts: dict[str, Any] | None = None,
+    medicines: Sequence[LetterMedicineInput] = (),
+    source: str = BackReferralLetter.Source.FORM,
+) -> BackReferralLetter:
+    """Record a back-referral letter with its criteria evaluation; patient found or registered.
+
+    All or nothing: a bad NIK, a fact out of range or a duplicate SRB number
+    leaves no patient, letter or medicine line behind.
+    """
+    errors: dict[str, list[str]] = {}
+    if BackReferralLetter.objects.filter(srb_number=srb_number).exists():
+        errors["srb_number"] = [_("A back-referral letter with this SRB number already exists.")]
+    try:
+        built, letter_lines = letter_build(
+            actor=actor,
             facility=facility,
             hospital=hospital,
-            dpjp_name=dpjp_name.strip(),
-            srb_number=srb_number.strip(),
-            sep_number=sep_number.strip(),
+            dpjp_name=dpjp_name,
+            srb_number=srb_number,
             letter_date=letter_date,
-            patient=found,
+            patient=patient,
             program=program,
-            icd10=icd10.strip().upper(),
-            comorbidities=general["comorbidities"],
+            icd10=icd10,
+            sep_number=sep_number,
+            comorbidities=comorbidities,
+            attestations=attestations,
             clinical_resume=clinical_resume,
             management_plan=management_plan,
             next_hospital_review=next_hospital_review,
             facts=facts,
-            general=general,
-            evaluation=evaluation,
-            outcome=evaluation["outcome"],
+            medicines=medicines,
             source=source,
-            fingerprint=fingerprint,
-            received_by=actor,
         )
-        letter.full_clean()
+    except ValidationError as exc:
+        for key, messages in exc.message_dict.items():
+            errors.setdefault(key, []).extend(messages)
+        raise ValidationError(errors) from exc
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        built.patient = _patient_for_letter(actor=actor, facility=facility, data=patient)
+        built.full_clean()
         try:
             with transaction.atomic():
-                letter.save()
+                built.save()
         except IntegrityError as exc:  # a concurrent request took the SRB number
             raise ValidationError(
                 {"srb_number": [_("A back-referral letter with this SRB number already exists.")]}
             ) from exc
-        letter_lines = [
-            LetterMedicine(
-                letter=letter,
-                medicine=line.medicine,
-                strength=line.strength or line.medicine.strength,
-                signa=line.signa,
-                quantity_per_month=line.quantity_per_month,
-            )
-            for line in medicines
-        ]
         for letter_line in letter_lines:
+            letter_line.letter = built
             letter_line.full_clean(exclude=["letter"])
         LetterMedicine.objects.bulk_create(letter_lines)
-    return letter
+    return built
 
 
 def letter_receive_idempotent(**kwargs: Any) -> tuple[BackReferralLetter, bool]:
@@ -334,7 +388,8 @@ def letter_return(*, actor: User, letter: BackReferralLetter, reasons: str) -> B
     return letter
 
 
-def _regimen_from_letter(letter: BackReferralLetter) -> list[dict[str, Any]]:
+def regimen_from_lines(lines: Iterable[LetterMedicine]) -> list[dict[str, Any]]:
+    """The case's regimen as the letter's medicine lines give it (their medicine loaded)."""
     return [
         {
             "medicine": line.medicine_id,
@@ -343,15 +398,18 @@ def _regimen_from_letter(letter: BackReferralLetter) -> list[dict[str, Any]]:
             "signa": line.signa,
             "quantity": line.quantity_per_month,
         }
-        for line in letter.medicines.select_related("medicine")
+        for line in lines
     ]
 
 
 def _readiness_gaps(
-    *, letter: BackReferralLetter, plan: Mapping[str, ReadinessGapInput], on: dt.date
+    *,
+    letter: BackReferralLetter,
+    plan: Mapping[str, ReadinessGapInput],
+    on: dt.date,
+    readiness: Readiness,
 ) -> list[ReadinessGap]:
     """The unsaved gap rows for the missing readiness items; errors per item field."""
-    readiness = facility_readiness(facility_id=letter.facility_id, program=letter.program)
     errors: dict[str, list[str]] = {}
     gaps = []
     for code, text, available in readiness.items:
@@ -385,6 +443,79 @@ def _readiness_gaps(
     return gaps
 
 
+def letter_accept_check(
+    *,
+    letter: BackReferralLetter,
+    override_reason: str,
+    control_interval_days: int,
+    on: dt.date,
+    readiness_plan: Mapping[str, ReadinessGapInput],
+    readiness: Readiness,
+) -> list[ReadinessGap]:
+    """Whether the letter can be accepted, without a query: the unsaved readiness gap rows,
+    or a ``ValidationError``. ``readiness`` is the puskesmas's checklist for the programme."""
+    if letter.status != BackReferralLetter.Status.RECEIVED:
+        raise ValidationError(_("This letter has already been decided."))
+    if letter.outcome != BackReferralLetter.Outcome.ELIGIBLE and not override_reason.strip():
+        raise ValidationError(
+            {
+                "override_reason": [
+                    _("The referral is %(outcome)s: accepting it needs a reason.")
+                    % {"outcome": letter.get_outcome_display().lower()}
+                ]
+            }
+        )
+    minimum = kmk.SHORTEST_INTERVAL_DAYS.get(letter.program, kmk.CONTROL_INTERVAL_DAYS)
+    if not minimum <= control_interval_days <= 31:
+        raise ValidationError(
+            {
+                "control_interval_days": [
+                    _("The control interval must be between %(low)s and 31 days.")
+                    % {"low": minimum}
+                ]
+            }
+        )
+    return _readiness_gaps(letter=letter, plan=readiness_plan, on=on, readiness=readiness)
+
+
+def letter_accept_apply(
+    *,
+    actor: Any,
+    letter: BackReferralLetter,
+    regimen: list[dict[str, Any]],
+    on: dt.date,
+    control_interval_days: int,
+    override_reason: str,
+    gaps: Sequence[ReadinessGap],
+    open_case: PrbCase | None = None,
+) -> PrbCase:
+    """The case the accepted letter enrols (or resumes), with its first control date, and
+    the letter and gap rows pointing at it; nothing saved."""
+    override_reason = override_reason.strip()
+    case = open_case or PrbCase(
+        patient=letter.patient, program=letter.program, facility=letter.facility, enrolled_on=on
+    )
+    case.status = PrbCase.Status.BACK_FROM_HOSPITAL if open_case else PrbCase.Status.ACTIVE
+    case.status_changed_on = on
+    case.baseline_facts = letter.facts
+    case.baseline_on = on
+    case.current_regimen = regimen
+    case.next_control_date = workdays.next_control_day(on, control_interval_days)
+    case.next_hospital_review = letter.next_hospital_review
+    if override_reason:
+        case.override_reason = override_reason
+    for gap in gaps:
+        gap.case = case
+        gap.letter = letter
+        gap.recorded_by = actor
+    letter.status = BackReferralLetter.Status.ACCEPTED
+    letter.override_reason = override_reason
+    letter.case = case
+    letter.decided_by = actor
+    letter.decided_at = timezone.now()
+    return case
+
+
 def letter_accept(
     *,
     actor: User,
@@ -407,29 +538,14 @@ def letter_accept(
     ``readiness_plan`` (item code → network facility or date), kept with the case.
     """
     on = on or local_today()
-    if letter.status != BackReferralLetter.Status.RECEIVED:
-        raise ValidationError(_("This letter has already been decided."))
-    override_reason = override_reason.strip()
-    if letter.outcome != BackReferralLetter.Outcome.ELIGIBLE and not override_reason:
-        raise ValidationError(
-            {
-                "override_reason": [
-                    _("The referral is %(outcome)s: accepting it needs a reason.")
-                    % {"outcome": letter.get_outcome_display().lower()}
-                ]
-            }
-        )
-    minimum = kmk.SHORTEST_INTERVAL_DAYS.get(letter.program, kmk.CONTROL_INTERVAL_DAYS)
-    if not minimum <= control_interval_days <= 31:
-        raise ValidationError(
-            {
-                "control_interval_days": [
-                    _("The control interval must be between %(low)s and 31 days.")
-                    % {"low": minimum}
-                ]
-            }
-        )
-    gaps = _readiness_gaps(letter=letter, plan=readiness_plan or {}, on=on)
+    gaps = letter_accept_check(
+        letter=letter,
+        override_reason=override_reason,
+        control_interval_days=control_interval_days,
+        on=on,
+        readiness_plan=readiness_plan or {},
+        readiness=facility_readiness(facility_id=letter.facility_id, program=letter.program),
+    )
     with transaction.atomic():
         open_case = (
             PrbCase.objects.select_for_update()
@@ -439,20 +555,16 @@ def letter_accept(
         )
         if open_case and open_case.status != PrbCase.Status.RE_REFERRED:
             raise ValidationError(_("The patient already has an open PRB case for this programme."))
-        case = open_case or PrbCase(
-            patient=letter.patient, program=letter.program, facility=letter.facility, enrolled_on=on
+        case = letter_accept_apply(
+            actor=actor,
+            letter=letter,
+            regimen=regimen_from_lines(letter.medicines.select_related("medicine")),
+            on=on,
+            control_interval_days=control_interval_days,
+            override_reason=override_reason,
+            gaps=gaps,
+            open_case=open_case,
         )
-        case.status = PrbCase.Status.BACK_FROM_HOSPITAL if open_case else PrbCase.Status.ACTIVE
-        case.status_changed_on = on
-        case.baseline_facts = letter.facts
-        case.baseline_on = on
-        case.current_regimen = _regimen_from_letter(letter)
-        case.next_control_date = workdays.control_day(
-            on + dt.timedelta(days=control_interval_days), after=on
-        )
-        case.next_hospital_review = letter.next_hospital_review
-        if override_reason:
-            case.override_reason = override_reason
         case.full_clean()
         case.save()
         if open_case:
@@ -460,17 +572,11 @@ def letter_accept(
                 returned_on=on, return_letter=letter
             )
         care_plan_create(actor=actor, case=case, start=on, interval=control_interval_days)
+        letter.case = case  # the case is saved now: take its id
         for gap in gaps:
             gap.case = case
-            gap.letter = letter
-            gap.recorded_by = actor
             gap.full_clean()
         ReadinessGap.objects.bulk_create(gaps)
-        letter.status = BackReferralLetter.Status.ACCEPTED
-        letter.override_reason = override_reason
-        letter.case = case
-        letter.decided_by = actor
-        letter.decided_at = timezone.now()
         letter.full_clean()
         letter.save(update_fields=["status", "override_reason", "case", "decided_by", "decided_at"])
         satusehat_episode_queue(case)

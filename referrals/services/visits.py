@@ -55,16 +55,32 @@ class VisitLineInput:
 
 
 def prescription_case_context(
-    *, case: PrbCase, supply_days: int, dpjp_approval: str = "", facts: dict[str, Any] | None = None
+    *,
+    case: PrbCase,
+    supply_days: int,
+    dpjp_approval: str = "",
+    facts: dict[str, Any] | None = None,
+    rule_groups: dict[int, str] | None = None,
+    letter_medicines: Sequence[str] | None = None,
 ) -> rx.CaseContext:
-    """What the prescription rules need to know about the case (pure data)."""
-    ids = [entry["medicine"] for entry in case.current_regimen]
-    groups = dict(Medicine.objects.filter(pk__in=ids).values_list("pk", "rule_group"))
-    letter = (
-        case.letters.filter(status=BackReferralLetter.Status.ACCEPTED)
-        .order_by("-decided_at", "-id")
-        .first()
-    )
+    """What the prescription rules need to know about the case (pure data).
+
+    ``rule_groups`` (medicine id → rule group, for the regimen's medicines) and
+    ``letter_medicines`` (the generic names on the accepted letter) are read here unless
+    the caller passes them.
+    """
+    if rule_groups is None:
+        ids = [entry["medicine"] for entry in case.current_regimen]
+        rule_groups = dict(Medicine.objects.filter(pk__in=ids).values_list("pk", "rule_group"))
+    if letter_medicines is None:
+        letter = (
+            case.letters.filter(status=BackReferralLetter.Status.ACCEPTED)
+            .order_by("-decided_at", "-id")
+            .first()
+        )
+        letter_medicines = (
+            tuple(letter.medicines.values_list("medicine__name", flat=True)) if letter else ()
+        )
     return rx.CaseContext(
         program=case.program,
         regimen=tuple(
@@ -72,13 +88,11 @@ def prescription_case_context(
                 entry["medicine"],
                 entry["name"],
                 entry.get("signa", ""),
-                groups.get(entry["medicine"], ""),
+                rule_groups.get(entry["medicine"], ""),
             )
             for entry in case.current_regimen
         ),
-        letter_medicines=(
-            tuple(letter.medicines.values_list("medicine__name", flat=True)) if letter else ()
-        ),
+        letter_medicines=tuple(letter_medicines),
         supply_days=supply_days,
         dpjp_approval=dpjp_approval,
         basal_insulin_units_per_day=(facts or {}).get("basal_insulin_units_per_day"),
@@ -92,14 +106,22 @@ def prescription_rules_check(
     facts: dict[str, Any],
     dpjp_approval: str = "",
     supply_days: int = kmk.CONTROL_INTERVAL_DAYS,
+    rule_groups: dict[int, str] | None = None,
+    letter_medicines: Sequence[str] | None = None,
 ) -> tuple[list[str], list[str]]:
     """The KMK's limits on a month's prescription at FKTP: (errors, warnings).
 
     The rules themselves are ``pharmacy.rules.prescriptions`` (the visit form's
-    live check calls this same function).
+    live check calls this same function). ``rule_groups`` and ``letter_medicines``:
+    see ``prescription_case_context``.
     """
     context = prescription_case_context(
-        case=case, supply_days=supply_days, dpjp_approval=dpjp_approval, facts=facts
+        case=case,
+        supply_days=supply_days,
+        dpjp_approval=dpjp_approval,
+        facts=facts,
+        rule_groups=rule_groups,
+        letter_medicines=letter_medicines,
     )
     check = rx.visit_problems(
         context,
@@ -149,9 +171,7 @@ def visit_record(
         ]
     plan = case.care_plans.order_by("-started_on", "-id").first()
     interval = plan.control_interval_days if plan else kmk.CONTROL_INTERVAL_DAYS
-    next_control_date = next_control_date or workdays.control_day(
-        visit_date + dt.timedelta(days=interval), after=visit_date
-    )
+    next_control_date = next_control_date or workdays.next_control_day(visit_date, interval)
     if next_control_date <= visit_date:
         errors["next_control_date"] = [_("The next control must be after the visit.")]
     if "medicines_unavailable" not in facts and case_medicines_unavailable(case):
