@@ -293,11 +293,14 @@ def _dispense_backlog(world: DemoWorld, today: dt.date) -> None:
         .select_related("facility")
         .order_by("prescribed_on", "id")
     )
+    pharmacists: dict[int, User] = {}
     for prescription in waiting:
-        pharmacist = (
-            User.objects.filter(facility=prescription.facility, role=User.Role.FARMASI).first()
-            or world.users["admin"]
-        )
+        if prescription.facility_id not in pharmacists:
+            pharmacists[prescription.facility_id] = (
+                User.objects.filter(facility=prescription.facility, role=User.Role.FARMASI).first()
+                or world.users["admin"]
+            )
+        pharmacist = pharmacists[prescription.facility_id]
         try:
             prescriptions.stock_dispense(
                 actor=pharmacist, prescription=prescription, dispensed_on=prescription.prescribed_on
