@@ -280,7 +280,7 @@ def letter_build(
 
 def letter_receive(
     *,
-    actor: Any,
+    actor: User,
     facility: Facility,
     hospital: Facility,
     dpjp_name: str,
@@ -480,7 +480,7 @@ def letter_accept_check(
 
 def letter_accept_apply(
     *,
-    actor: Any,
+    actor: User,
     letter: BackReferralLetter,
     regimen: list[dict[str, Any]],
     on: dt.date,
