@@ -1,3 +1,4 @@
+import dataclasses
 import json
 from io import StringIO
 
@@ -11,6 +12,7 @@ from facilities.models import Facility
 from interop.errors import InteropError
 from patients.models import Patient
 from referrals.models import BackReferralLetter
+from referrals.services import PatientInput
 from tests.conftest import World
 from tests.referrals.factories import FormularyMedicineFactory
 from tests.support.bpjs_fake import SECRET as FAKE_SECRET
@@ -103,15 +105,9 @@ def test_the_command_prints_the_referral_input(
     )
     assert data["program"] == "DM"
     assert data["hospital"] == hospital.kemenkes_code
-    assert set(data["patient"]) == {
-        "nik",
-        "bpjs_number",
-        "name",
-        "sex",
-        "birth_date",
-        "address",
-        "phone",
-    }
+    # Exactly the identity the letter intake takes (nik, bpjs_number, name, sex, birth_date,
+    # address, phone).
+    assert set(data["patient"]) == {field.name for field in dataclasses.fields(PatientInput)}
     assert data["medicines"] == [
         {"medicine": metformin.pk, "strength": "500 mg", "signa": "3x1", "quantity_per_month": 90}
     ]

@@ -34,23 +34,25 @@ def sending_settings(facility: Any, *, fake: Any = None) -> SatusehatSettings:
     """``facility`` sends to SATUSEHAT: to the loopback ``fake`` when given (its roots and
     credentials), else to the default roots, which nothing answers in a test run."""
     if fake is None:
-        return SatusehatSettings.objects.create(
-            facility=facility,
-            is_enabled=True,
-            organization_id="10000004",
-            location_id="loc-1",
-            client_id="id",
-            client_secret=SECRET,
+        roots: dict[str, str] = {}
+        ids = ("10000004", "loc-1", "id", SECRET)
+    else:
+        roots = {"auth_root": fake.url, "fhir_root": fake.url}
+        ids = (
+            satusehat_fake.ORGANIZATION_ID,
+            satusehat_fake.LOCATION_ID,
+            satusehat_fake.CLIENT_ID,
+            satusehat_fake.CLIENT_SECRET,
         )
+    organization_id, location_id, client_id, client_secret = ids
     return SatusehatSettings.objects.create(
         facility=facility,
         is_enabled=True,
-        auth_root=fake.url,
-        fhir_root=fake.url,
-        organization_id=satusehat_fake.ORGANIZATION_ID,
-        location_id=satusehat_fake.LOCATION_ID,
-        client_id=satusehat_fake.CLIENT_ID,
-        client_secret=satusehat_fake.CLIENT_SECRET,
+        organization_id=organization_id,
+        location_id=location_id,
+        client_id=client_id,
+        client_secret=client_secret,
+        **roots,
     )
 
 
