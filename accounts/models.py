@@ -3,7 +3,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from facilities.models import Facility, Regency
+from common.models import facility_fk
+from facilities.models import Regency
 from patients.validators import validate_nik_format
 
 
@@ -17,14 +18,7 @@ class User(AbstractUser):
         ADMIN = "admin", _("Facility administrator")
 
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
-    facility = models.ForeignKey(
-        Facility,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="staff",
-        verbose_name=_("facility"),
-    )
+    facility = facility_fk("staff", optional=True)
     # Civil servant number (NIP, 18 digits) under the signature of printed letters.
     nip = models.CharField(
         _("NIP"),

@@ -1,12 +1,12 @@
 from typing import Any
 
-from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import tracked
+from common.models import staff_fk
 from facilities.models import Facility
 from patients.models import Patient
 
@@ -95,7 +95,7 @@ class Alert(models.Model):
 
 class AlertRead(models.Model):
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="reads")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = staff_fk(on_delete=models.CASCADE)
     read_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -176,9 +176,7 @@ class WorklistRemoval(models.Model):
     due_date = models.DateField(_("control date"))
     reason = models.CharField(_("reason"), max_length=12, choices=RemovalReason.choices)
     note = models.CharField(_("note"), max_length=255, blank=True)
-    removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    removed_by = staff_fk()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,7 +1,7 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.models import staff_fk
 from facilities.models import Facility
 from interop.fields import EncryptedTextField
 from interop.models import OutboxItem
@@ -37,9 +37,7 @@ class BpjsCredentials(models.Model):
         help_text=_("Control visits on or after this date are sent to PCare; empty: not sent."),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    updated_by = staff_fk(optional=True)
 
     class Meta:
         verbose_name = _("BPJS credentials")
@@ -95,9 +93,7 @@ class BpjsMedicine(models.Model):
         related_name="bpjs_codes",
         verbose_name=_("formulary medicine"),
     )
-    mapped_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    mapped_by = staff_fk(optional=True, on_delete=models.SET_NULL)
     mapped_at = models.DateTimeField(_("mapped at"), null=True, blank=True)
     loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
 
@@ -171,9 +167,7 @@ class ApotekClaimOutbox(OutboxItem):
         _("Apotek Online prescription number"), max_length=40, blank=True
     )
     lines_sent = models.JSONField(_("lines sent"), default=list, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    submitted_by = staff_fk()
 
     class Meta:
         verbose_name = _("Apotek Online claim")

@@ -1,5 +1,4 @@
 import pgtrigger
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -7,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import refuse_truncate, tracked
 from accounts.scoping import staff_scope
+from common.models import staff_fk
 from facilities.models import Facility
 from patients.validators import (
     validate_birth_date,
@@ -140,7 +140,7 @@ class PatientAccessLog(models.Model):
         EXPORT = "export", _("Exported or printed")
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="access_logs")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user = staff_fk()
     facility = models.ForeignKey(
         Facility, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

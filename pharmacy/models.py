@@ -1,5 +1,4 @@
 import pgtrigger
-from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
@@ -7,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import refuse_truncate, tracked
 from accounts.scoping import staff_scope
+from common.models import facility_fk, patient_fk, staff_fk
 from common.text import NOTE_TEXT
 from facilities.models import Facility, Regency
 from patients.models import Patient
@@ -95,15 +95,9 @@ class Prescription(models.Model):
         DISPENSED = "dispensed", _("Dispensed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    facility = models.ForeignKey(
-        Facility, on_delete=models.PROTECT, related_name="prescriptions", verbose_name=_("facility")
-    )
-    patient = models.ForeignKey(
-        Patient, on_delete=models.PROTECT, related_name="prescriptions", verbose_name=_("patient")
-    )
-    prescribed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    facility = facility_fk("prescriptions")
+    patient = patient_fk("prescriptions")
+    prescribed_by = staff_fk()
     prescribed_on = models.DateField(_("prescription date"))
     months = models.PositiveSmallIntegerField(_("months covered"), default=1)
     reference = models.CharField(_("reference"), max_length=100, blank=True)
@@ -184,9 +178,7 @@ class MedicineVenOverride(models.Model):
         Medicine, on_delete=models.CASCADE, related_name="ven_overrides", verbose_name=_("medicine")
     )
     ven = models.CharField(_("VEN class"), max_length=1, choices=Medicine.Ven.choices)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    updated_by = staff_fk()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -223,9 +215,7 @@ class Store(models.Model):
     # Stores whose stock is handed to patients.
     DISPENSING = (Kind.PRB, Kind.DEPOT)
 
-    facility = models.ForeignKey(
-        Facility, on_delete=models.PROTECT, related_name="stores", verbose_name=_("facility")
-    )
+    facility = facility_fk("stores")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PRB)
     name = models.CharField(_("name"), max_length=120)
     partner = models.ForeignKey(
@@ -390,7 +380,7 @@ class StockCardLine(models.Model):
     reverses = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user = staff_fk()
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = StockCardLineQuerySet.as_manager()
@@ -432,9 +422,7 @@ class StockOpname(models.Model):
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="opnames")
     counted_on = models.DateField(_("count date"))
     reference = models.CharField(_("reference"), max_length=100)
-    counted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    counted_by = staff_fk()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -481,9 +469,7 @@ class Destruction(models.Model):
         DISSOLUTION = "dissolution", _("Dissolution and dilution")
         OTHER = "other", _("Other")
 
-    facility = models.ForeignKey(
-        Facility, on_delete=models.PROTECT, related_name="destructions", verbose_name=_("facility")
-    )
+    facility = facility_fk("destructions")
     number = models.CharField(_("number"), max_length=60, unique=True)
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField()
@@ -495,9 +481,7 @@ class Destruction(models.Model):
         _("witnesses"), help_text=_("One witness per line: name, position."), max_length=NOTE_TEXT
     )
     note = models.TextField(_("note"), blank=True, max_length=NOTE_TEXT)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = staff_fk()
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = DestructionQuerySet.as_manager()

@@ -9,10 +9,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import staff_scope
+from common.models import facility_fk, patient_fk
 from facilities.models import Facility
 from interop.fields import EncryptedTextField
 from interop.models import OutboxItem
-from patients.models import Patient
 from patients.programs import Program
 from pharmacy.models import Medicine
 
@@ -128,12 +128,8 @@ class SatusehatOutbox(OutboxItem):
     deliver_task = "satusehat.tasks.satusehat_outbox_deliver"
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    facility = models.ForeignKey(
-        Facility, on_delete=models.PROTECT, related_name="+", verbose_name=_("facility")
-    )
-    patient = models.ForeignKey(
-        Patient, on_delete=models.PROTECT, related_name="+", verbose_name=_("patient")
-    )
+    facility = facility_fk()
+    patient = patient_fk()
     case = models.ForeignKey(
         "referrals.PrbCase", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
