@@ -146,61 +146,98 @@ def test_reversing_a_line_from_the_card(world, login, store1, metformin) -> None
     assert StockCardLine.objects.get(reverses=line).quantity_out == 20
 
 
-def test_stock_count_transfer_return_and_write_off_pages(
-    world, login, store1, store2, metformin
+@pytest.fixture
+def fifty(world, store1, metformin):  # type: ignore[no-untyped-def]
+    """50 metformin in store 1: its balance row, which the movement pages pick."""
+    return receive(store1, metformin, 50, user=world.farmasi1).lot.balances.get(store=store1)
+
+
+def _moved_out(store, movement: str) -> list[int]:  # type: ignore[no-untyped-def]
+    return list(
+        StockCardLine.objects.filter(store=store, movement=movement).values_list(
+            "quantity_out", flat=True
+        )
+    )
+
+
+def test_a_transfer_from_the_page_moves_stock_to_the_other_store(
+    world, login, store1, store2, fifty
 ) -> None:
-    lot = receive(store1, metformin, 50, user=world.farmasi1).lot
-    balance = lot.balances.get(store=store1)
-    client = login(world.farmasi1)
-    day = TODAY.isoformat()
-    assert (
-        client.post(
-            reverse("pharmacy:transfer", args=[store1.pk]),
-            {
-                "on": day,
-                "balance": balance.pk,
-                "quantity": 5,
-                "destination": store2.pk,
-                "reference": "M1",
-            },
-        ).status_code
-        == 302
+    response = login(world.farmasi1).post(
+        reverse("pharmacy:transfer", args=[store1.pk]),
+        {
+            "on": TODAY.isoformat(),
+            "balance": fifty.pk,
+            "quantity": 5,
+            "destination": store2.pk,
+            "reference": "M1",
+        },
     )
-    assert (
-        client.post(
-            reverse("pharmacy:return", args=[store1.pk]),
-            {
-                "on": day,
-                "balance": balance.pk,
-                "quantity": 5,
-                "supplier": "IFK",
-                "reason": "Rusak kemasan",
-            },
-        ).status_code
-        == 302
+    assert response.status_code == 302
+    fifty.refresh_from_db()
+    assert fifty.quantity == 45
+    assert store2.balances.get(lot=fifty.lot).quantity == 5
+    assert _moved_out(store1, "transfer_out") == [5]
+
+
+def test_a_return_from_the_page_takes_the_units_out_of_stock(world, login, store1, fifty) -> None:
+    response = login(world.farmasi1).post(
+        reverse("pharmacy:return", args=[store1.pk]),
+        {
+            "on": TODAY.isoformat(),
+            "balance": fifty.pk,
+            "quantity": 5,
+            "supplier": "IFK",
+            "reason": "Rusak kemasan",
+        },
     )
-    assert (
-        client.post(
-            reverse("pharmacy:write_off", args=[store1.pk]),
-            {"on": day, "balance": balance.pk, "quantity": 2, "kind": "damaged", "note": "Pecah"},
-        ).status_code
-        == 302
+    assert response.status_code == 302
+    fifty.refresh_from_db()
+    assert fifty.quantity == 45
+    assert _moved_out(store1, "return") == [5]
+
+
+def test_a_write_off_from_the_page_moves_the_units_to_quarantine(
+    world, login, store1, fifty
+) -> None:
+    response = login(world.farmasi1).post(
+        reverse("pharmacy:write_off", args=[store1.pk]),
+        {
+            "on": TODAY.isoformat(),
+            "balance": fifty.pk,
+            "quantity": 2,
+            "kind": "damaged",
+            "note": "Pecah",
+        },
     )
-    refused = client.post(
-        reverse("pharmacy:opname", args=[store1.pk]),
-        {"counted_on": day, f"counted_{lot.pk}": 30, f"reason_{lot.pk}": ""},
-    )
-    assert "berikan alasannya" in refused.content.decode()
-    assert (
-        client.post(
-            reverse("pharmacy:opname", args=[store1.pk]),
-            {"counted_on": day, f"counted_{lot.pk}": 37, f"reason_{lot.pk}": "Hilang"},
-        ).status_code
-        == 302
-    )
-    balance.refresh_from_db()
-    assert balance.quantity == 37
+    assert response.status_code == 302
+    fifty.refresh_from_db()
+    assert fifty.quantity == 48
     assert Store.objects.get(facility=world.pkm1, kind="quarantine").balances.get().quantity == 2
+
+
+def _count(client, store, balance, counted: int, reason: str):  # type: ignore[no-untyped-def]
+    lot = balance.lot_id
+    return client.post(
+        reverse("pharmacy:opname", args=[store.pk]),
+        {"counted_on": TODAY.isoformat(), f"counted_{lot}": counted, f"reason_{lot}": reason},
+    )
+
+
+def test_a_stock_count_that_differs_needs_a_reason(world, login, store1, fifty) -> None:
+    refused = _count(login(world.farmasi1), store1, fifty, 30, "")
+    assert "berikan alasannya" in refused.content.decode()
+    fifty.refresh_from_db()
+    assert fifty.quantity == 50
+    assert _moved_out(store1, "opname") == []
+
+
+def test_a_stock_count_with_its_reason_sets_the_balance(world, login, store1, fifty) -> None:
+    response = _count(login(world.farmasi1), store1, fifty, 37, "Hilang")
+    assert response.status_code == 302
+    fifty.refresh_from_db()
+    assert fifty.quantity == 37
+    assert _moved_out(store1, "opname") == [13]
 
 
 def test_destruction_report_from_the_page_is_printable(world, login, store1, metformin) -> None:

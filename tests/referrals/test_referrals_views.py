@@ -6,7 +6,7 @@ from django.urls import reverse
 from patients.models import Patient
 from pharmacy.models import Prescription
 from referrals import services
-from referrals.models import BackReferralLetter, ControlVisit, PrbCase
+from referrals.models import BackReferralLetter, ControlVisit, PrbCase, ReReferral
 from tests.patients.factories import PatientFactory
 from tests.referrals.factories import (
     DM_ELIGIBLE_FACTS,
@@ -109,23 +109,34 @@ def test_without_javascript_the_check_button_renders_the_panel(world, login, hos
     assert not BackReferralLetter.objects.exists()
 
 
-def test_saving_the_letter_and_accepting_it(world, login, hospital) -> None:
-    client = login(world.dokter1)
-    response = client.post(
+def test_saving_a_letter_stores_it_with_the_engines_verdict(world, login, hospital) -> None:
+    response = login(world.dokter1).post(
         reverse("referrals:letter_create"), {**_form_data(world, hospital), "action": "save"}
     )
     letter = BackReferralLetter.objects.get()
-    assert response.status_code == 302 and response.url == reverse(
-        "referrals:letter_detail", args=[letter.pk]
-    )
+    assert response.status_code == 302
+    assert response.url == reverse("referrals:letter_detail", args=[letter.pk])
     assert letter.icd10 == "E11.9" and letter.outcome == "eligible"
+
+
+def test_an_eligible_letter_at_a_ready_puskesmas_offers_acceptance(world, login) -> None:
+    letter = receive_letter(world)
     make_ready(letter.facility, letter.program, world.dokter1)
-    detail = client.get(response.url).content.decode()
-    assert "Terima" in detail
+    detail = login(world.dokter1).get(reverse("referrals:letter_detail", args=[letter.pk]))
+    assert "Terima" in detail.content.decode()
+
+
+def test_accepting_from_the_letter_page_opens_the_case_with_its_care_plan(world, login) -> None:
+    letter = receive_letter(world)
+    make_ready(letter.facility, letter.program, world.dokter1)
+    client = login(world.dokter1)
     response = client.post(
         reverse("referrals:letter_accept", args=[letter.pk]), {"control_interval_days": "30"}
     )
     case = PrbCase.objects.get()
+    letter.refresh_from_db()
+    assert letter.status == "accepted" and case.letters.get() == letter
+    assert case.care_plans.get().control_interval_days == 30
     assert response.url == reverse("referrals:case_detail", args=[case.pk])
     body = client.get(response.url).content.decode()
     assert "GDP dan/atau GD 2 jam PP" in body and "Ikut kegiatan Prolanis" in body
@@ -279,16 +290,16 @@ def test_a_future_visit_date_is_refused_and_keeps_the_input(world, login) -> Non
     assert not ControlVisit.objects.exists()
 
 
-def test_rereferral_from_a_visit_and_the_printable_letter(world, login) -> None:
+@pytest.fixture
+def triggered(world):  # type: ignore[no-untyped-def]
+    """A DM case whose visit (HbA1c 8.2) triggered III.B.1.d.2, and RSUD Tujuan."""
     case = enrol(world)
     visit = record_visit(world, case, facts={"hba1c_percent": 8.2})
-    hospital = HospitalFactory(regency=world.regency_a, name="RSUD Tujuan")
-    client = login(world.dokter1)
-    form = client.get(
-        reverse("referrals:rereferral_create", args=[case.pk]), {"visit": visit.pk}
-    ).content.decode()
-    assert 'value="III.B.1.d.2"' in form and "checked" in form
-    response = client.post(
+    return case, visit, HospitalFactory(regency=world.regency_a, name="RSUD Tujuan")
+
+
+def _rerefer(client, case, visit, hospital):  # type: ignore[no-untyped-def]
+    return client.post(
         reverse("referrals:rereferral_create", args=[case.pk]),
         {
             "visit": visit.pk,
@@ -297,22 +308,48 @@ def test_rereferral_from_a_visit_and_the_printable_letter(world, login) -> None:
             "clause_ids": ["III.B.1.d.2"],
         },
     )
+
+
+def test_the_rereferral_form_ticks_the_clause_the_visit_triggered(world, login, triggered) -> None:
+    case, visit, _hospital = triggered
+    form = login(world.dokter1).get(
+        reverse("referrals:rereferral_create", args=[case.pk]), {"visit": visit.pk}
+    )
+    assert 'value="III.B.1.d.2"' in form.content.decode() and "checked" in form.content.decode()
+
+
+def test_a_rereferral_from_the_page_refers_the_case(world, login, triggered) -> None:
+    case, visit, hospital = triggered
+    response = _rerefer(login(world.dokter1), case, visit, hospital)
+    referral = ReReferral.objects.get(case=case)
+    assert (referral.hospital, referral.referred_on) == (hospital, dt.date(2026, 11, 6))
+    assert response.url == reverse("referrals:rereferral_letter", args=[referral.pk])
     case.refresh_from_db()
     assert case.status == PrbCase.Status.RE_REFERRED
-    letter = client.get(response.url).content.decode()
+
+
+def test_the_rereferral_letter_names_the_hospital_the_clause_and_the_facts(
+    world, login, triggered
+) -> None:
+    client = login(world.dokter1)
+    letter = client.get(_rerefer(client, *triggered).url).content.decode()
     assert "RSUD Tujuan" in letter and "III.B.1.d.2" in letter and "HbA1c" in letter
     assert "SRB-0001" in letter
 
 
-def test_the_control_card_and_receipt_print(world, login) -> None:
+def test_the_control_card_prints_the_plan_and_the_next_control(world, login) -> None:
     case = enrol(world)
-    client = login(world.dokter1)
-    card = client.get(reverse("referrals:case_card", args=[case.pk])).content.decode()
-    assert "Ikut kegiatan Prolanis" in card and "4 November 2026" in card
-    receipt = client.get(
+    card = login(world.dokter1).get(reverse("referrals:case_card", args=[case.pk]))
+    assert "Ikut kegiatan Prolanis" in card.content.decode()
+    assert "4 November 2026" in card.content.decode()
+
+
+def test_the_letter_receipt_prints_the_srb_number(world, login) -> None:
+    case = enrol(world)
+    receipt = login(world.dokter1).get(
         reverse("referrals:letter_receipt", args=[case.letters.get().pk])
-    ).content.decode()
-    assert "SRB-0001" in receipt
+    )
+    assert "SRB-0001" in receipt.content.decode()
 
 
 def test_the_timeline_lists_everything(world, login) -> None:
@@ -341,15 +378,23 @@ def test_the_timeline_lists_everything(world, login) -> None:
         assert text in body, text
 
 
-def test_pustu_staff_see_their_patients_cases_and_record_home_visits(world, login) -> None:
-    case = enrol(world)
-    other = PatientFactory(fktp=world.pkm1)
+def test_pustu_staff_list_only_their_pustus_patients(world, login) -> None:
+    enrol(world)
+    other = PatientFactory(fktp=world.pkm1)  # at the puskesmas, not at Pustu Satu
     enrol(world, patient=other, srb="SRB-9")
-    client = login(world.pustu_staff1)
-    body = client.get(reverse("referrals:case_list")).content.decode()
+    body = login(world.pustu_staff1).get(reverse("referrals:case_list")).content.decode()
     assert world.patient1.name in body and other.name not in body
-    assert client.get(reverse("referrals:case_detail", args=[case.pk])).status_code == 200
-    response = client.post(
+
+
+def test_pustu_staff_open_their_patients_case(world, login) -> None:
+    case = enrol(world)
+    response = login(world.pustu_staff1).get(reverse("referrals:case_detail", args=[case.pk]))
+    assert response.status_code == 200 and world.patient1.name in response.content.decode()
+
+
+def test_pustu_staff_record_a_home_visit(world, login) -> None:
+    case = enrol(world)
+    response = login(world.pustu_staff1).post(
         reverse("referrals:home_visit_create", args=[case.pk]),
         {
             "visited_on": "2026-11-08",
@@ -358,8 +403,16 @@ def test_pustu_staff_see_their_patients_cases_and_record_home_visits(world, logi
             "findings": "Sehat",
         },
     )
-    assert response.status_code == 302 and case.home_visits.count() == 1
-    assert client.get(reverse("referrals:visit_create", args=[case.pk])).status_code == 403
+    assert response.status_code == 302
+    home_visit = case.home_visits.get()
+    assert (home_visit.visited_on, home_visit.visitor_name) == (dt.date(2026, 11, 8), "Ibu Sri")
+    assert home_visit.findings == "Sehat"
+
+
+def test_pustu_staff_cannot_record_a_control_visit(world, login) -> None:
+    case = enrol(world)
+    response = login(world.pustu_staff1).get(reverse("referrals:visit_create", args=[case.pk]))
+    assert response.status_code == 403
 
 
 def test_assigning_a_pustu(world, login) -> None:
