@@ -146,7 +146,11 @@ class BpjsClient:
         return self.request("DELETE", path, payload)
 
     def request(self, method: str, path: str, payload: Any = None) -> Any:
-        """Send, retrying network errors and 5xx; return the decoded ``response``."""
+        """Send, retrying a read's network errors and 5xx; return the decoded ``response``.
+
+        A write is sent once: when its answer is lost BPJS may have recorded it, and only
+        the caller (the outbox, which looks before it sends again) can tell.
+        """
         if not self.base_url:
             raise InteropError(
                 _("The address of BPJS %(service)s is not configured (BPJS_%(name)s_URL).")
@@ -158,7 +162,7 @@ class BpjsClient:
             try:
                 return self._request_once(method, path, payload)
             except InteropError as exc:
-                if not exc.transient or attempt >= self.retries:
+                if not exc.transient or attempt >= (self.retries if method == "GET" else 0):
                     raise
                 attempt += 1
                 logger.info("BPJS %s %s retry %s", self.service.label, method, attempt)

@@ -469,6 +469,25 @@ def pcare_visit_payloads(visit: ControlVisit, *, doctor_code: str) -> tuple[dict
     return registration, encounter
 
 
+def _pcare_visit_recorded(client: BpjsClient, encounter: dict[str, Any]) -> str:
+    """The number of the participant's PCare visit of that day, poli and diagnosis, if any."""
+    try:
+        answer = client.get(f"kunjungan/peserta/{quote(encounter['noKartu'])}")
+    except InteropError as exc:
+        if exc.transient:
+            raise
+        return ""  # PCare answers "no data" as a refusal: nothing recorded
+    for item in _object(answer).get("list") or []:
+        item = _object(item)
+        if (
+            _text(item.get("tglKunjungan")) == encounter["tglDaftar"]
+            and _text(_object(item.get("poli")).get("kdPoli")) == encounter["kdPoli"]
+            and _text(_object(item.get("diagnosa1")).get("kdDiag")) == encounter["kdDiag1"]
+        ):
+            return _text(item.get("noKunjungan"))
+    return ""
+
+
 def _pcare_visit_send(row: PCareVisitOutbox) -> str:
     visit = ControlVisit.objects.select_related(
         "case__patient", "case__facility", "prescription"
@@ -488,6 +507,12 @@ def _pcare_visit_send(row: PCareVisitOutbox) -> str:
         answer = client.post("pendaftaran", registration)
         row.registration_number = _text(_object(answer).get("message"))
         row.save(update_fields=["registration_number"])
+    if not row.visit_number and row.attempts > 1:
+        # An earlier try may have stopped (worker died, answer lost) after PCare recorded
+        # the visit and before its number was stored: take that visit, do not add another.
+        row.visit_number = _pcare_visit_recorded(client, encounter)
+        if row.visit_number:
+            row.save(update_fields=["visit_number"])
     if not row.visit_number:
         encounter["kdStatusPulang"] = _status_pulang(client)
         answer = client.post("kunjungan/v1", encounter)

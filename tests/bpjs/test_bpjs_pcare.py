@@ -91,6 +91,27 @@ def test_sending_twice_registers_once(world: World, pcare_on: BpjsFake) -> None:
     assert len(pcare_on.visit_medicines) == 1
 
 
+def test_a_visit_pcare_recorded_before_its_answer_was_lost_is_not_sent_again(
+    world: World, pcare_on: BpjsFake
+) -> None:
+    visit = _visit(world)
+    row = PCareVisitOutbox.objects.create(
+        visit=visit, facility=world.pkm1, idempotency_key=f"pcare-visit:{visit.pk}"
+    )
+    pcare_on.lose_answer_to = "kunjungan/v1"  # PCare records the visit; PRB never hears it
+    pcare_visit_deliver(row.pk)
+    row.refresh_from_db()
+    assert (row.state, row.visit_number) == (OutboxState.WAITING, "")
+    assert len(pcare_on.visits) == 1  # sent once: a write is not retried inside the call
+
+    with time_machine.travel(row.next_attempt_at + dt.timedelta(seconds=1), tick=False):
+        pcare_visit_deliver(row.pk)
+    row.refresh_from_db()
+    assert (row.state, row.visit_number) == (OutboxState.SENT, "0114U0010000001")
+    assert len(pcare_on.visits) == 1  # found by the look-up, not registered twice
+    assert [m["noKunjungan"] for m in pcare_on.visit_medicines] == ["0114U0010000001"]
+
+
 def test_a_failure_midway_resumes_where_it_stopped(world: World, pcare_on: BpjsFake) -> None:
     visit = _visit(world)
     row = PCareVisitOutbox.objects.create(

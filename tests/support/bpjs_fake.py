@@ -77,6 +77,7 @@ class BpjsFake:
     prescription_lines: list[dict[str, Any]] = field(default_factory=list)
     rejections: list[str] = field(default_factory=list)
     refuse_visit_with: str = ""  # PCare refuses kunjungan with this field message (4xx)
+    lose_answer_to: str = ""  # record the next POST to this path, then answer 503 (answer lost)
     _server: ThreadingHTTPServer | None = None
     _port: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -138,7 +139,11 @@ class BpjsFake:
     # ----- routes: (status, metaData code, message, response object) -----
     def route(self, service: str, method: str, path: str, body: Any) -> tuple[int, str, str, Any]:
         with self._lock:
-            return self._route(service, method, path, body)
+            answer = self._route(service, method, path, body)
+            if method == "POST" and path == self.lose_answer_to:
+                self.lose_answer_to = ""
+                return 503, "503", "Service Unavailable", None
+            return answer
 
     def _route(self, service: str, method: str, path: str, body: Any) -> tuple[int, str, str, Any]:
         ok = "200"
@@ -210,6 +215,21 @@ class BpjsFake:
                 self.visits.append(body)
                 number = f"0114U001{len(self.visits):07d}"
                 return 201, "201", "CREATED", {"field": "noKunjungan", "message": number}
+            if method == "GET" and (m := re.fullmatch(r"kunjungan/peserta/(\d+)", path)):
+                of_card: list[dict[str, Any]] = [
+                    {
+                        "noKunjungan": f"0114U001{i + 1:07d}",
+                        "tglKunjungan": v["tglDaftar"],
+                        "poli": {"kdPoli": v["kdPoli"]},
+                        "diagnosa1": {"kdDiag": v["kdDiag1"]},
+                        "dokter": {"kdDokter": v["kdDokter"]},
+                    }
+                    for i, v in enumerate(self.visits)
+                    if v["noKartu"] == m[1]
+                ]
+                if not of_card:
+                    return 200, "204", "Data tidak ditemukan", None
+                return 200, "200", "OK", {"count": len(of_card), "list": of_card}
             if method == "POST" and path == "obat/kunjungan":
                 if not any(
                     f"0114U001{i + 1:07d}" == body.get("noKunjungan")
