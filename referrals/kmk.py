@@ -224,12 +224,20 @@ PATIENT_EXAMINATIONS = {
     "hospital_review": "kontrol ke rumah sakit",
 }
 
-_HEART_SELF = (
+_HT_SELF = (
     ("healthy_life", "Menjalani pola hidup sehat"),
     ("bp_device", "Memiliki alat ukur tekanan darah sederhana/digital"),
     ("bp_self_check", "Mengukur tekanan darah sendiri di rumah"),
     ("diet_activity", "Mematuhi diet dan aktivitas fisik"),
+    ("prolanis", "Ikut kegiatan Prolanis"),
     ("monthly_control", "Kontrol rutin setiap bulan ke puskesmas"),
+)
+
+# The heart programmes' lists (III.B.3.a–d, item 3) are the hypertension list without Prolanis.
+_HEART_SELF = tuple(item for item in _HT_SELF if item[0] != "prolanis")
+_HEART_SELF_CHEST_PAIN = (
+    *_HEART_SELF,
+    ("warning_signs", "Segera ke fasilitas kesehatan bila memburuk atau nyeri dada"),
 )
 
 # III.B.x.c "Pengelolaan mandiri oleh pasien dan keluarga", in plain words for the card.
@@ -241,26 +249,10 @@ SELF_MANAGEMENT: dict[str, tuple[tuple[str, str], ...]] = {
         ("medicine_rules", "Minum obat diabetes/suntik insulin sesuai aturan dan dosis"),
         ("monthly_control", "Kontrol rutin setiap bulan ke puskesmas"),
     ),
-    "HT": (
-        ("healthy_life", "Menjalani pola hidup sehat"),
-        ("bp_device", "Memiliki alat ukur tekanan darah sederhana/digital"),
-        ("bp_self_check", "Mengukur tekanan darah sendiri di rumah"),
-        ("diet_activity", "Mematuhi diet dan aktivitas fisik"),
-        ("prolanis", "Ikut kegiatan Prolanis"),
-        ("monthly_control", "Kontrol rutin setiap bulan ke puskesmas"),
-    ),
-    "HEART_HHD": (
-        *_HEART_SELF,
-        ("warning_signs", "Segera ke fasilitas kesehatan bila memburuk atau nyeri dada"),
-    ),
-    "HEART_ANGINA": (
-        *_HEART_SELF,
-        ("warning_signs", "Segera ke fasilitas kesehatan bila memburuk atau nyeri dada"),
-    ),
-    "HEART_MI": (
-        *_HEART_SELF,
-        ("warning_signs", "Segera ke fasilitas kesehatan bila memburuk atau nyeri dada"),
-    ),
+    "HT": _HT_SELF,
+    "HEART_HHD": _HEART_SELF_CHEST_PAIN,
+    "HEART_ANGINA": _HEART_SELF_CHEST_PAIN,
+    "HEART_MI": _HEART_SELF_CHEST_PAIN,
     "HEART_CHF": (
         *_HEART_SELF,
         (
@@ -308,14 +300,8 @@ SELF_MANAGEMENT: dict[str, tuple[tuple[str, str], ...]] = {
         ("progress_notes", "Mencatat perkembangan dan menyimpan hasil pemeriksaan"),
         ("monthly_control", "Kontrol rutin setiap bulan ke puskesmas"),
     ),
-    "SCHIZOPHRENIA": (
-        ("healthy_life", "Menjalani pola hidup sehat"),
-        ("bp_device", "Memiliki alat ukur tekanan darah sederhana/digital"),
-        ("bp_self_check", "Mengukur tekanan darah sendiri di rumah"),
-        ("diet_activity", "Mematuhi diet dan aktivitas fisik"),
-        ("prolanis", "Ikut kegiatan Prolanis"),
-        ("monthly_control", "Kontrol rutin setiap bulan ke puskesmas"),
-    ),
+    # III.B.8.c repeats the hypertension list word for word.
+    "SCHIZOPHRENIA": _HT_SELF,
     "SLE": (
         ("medicine_rules", "Minum obat sesuai anjuran"),
         ("relapse_signs", "Kenali tanda kambuh SLE; kontrol ke rumah sakit setiap 3 bulan"),

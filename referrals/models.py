@@ -8,7 +8,7 @@ dinas kesehatan no patient rows (it works on aggregates).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +23,8 @@ from facilities.models import Facility
 from patients.models import Patient
 from patients.programs import Program
 from pharmacy.models import Medicine, Prescription
+
+_M = TypeVar("_M", bound=models.Model)
 
 
 def _staff_scope(queryset: Any, user: Any, *, patient: str) -> Any:
@@ -352,21 +354,13 @@ class SelfManagementItem(models.Model):
         return self.text
 
 
-class VisitQuerySet(models.QuerySet["ControlVisit"]):
-    def visible_to(self, user: Any) -> VisitQuerySet:
-        return _case_child_scope(self, user)
+class CaseRecordQuerySet(models.QuerySet[_M]):
+    """The records of a PRB case (visits, re-referrals, contacts …): seen where the case is."""
 
-
-def _case_child_scope(queryset: Any, user: Any) -> Any:
-    if not getattr(user, "is_authenticated", False):
-        return queryset.none()
-    if getattr(user, "is_superuser", False):
-        return queryset.all()
-    if not user.is_facility_staff:
-        return queryset.none()
-    if user.role == user.Role.PUSTU:
-        return queryset.filter(case__patient__pustu_id=user.facility_id)
-    return queryset.filter(case__facility_id=user.facility_id)
+    def visible_to(self, user: Any) -> Self:
+        return staff_scope(
+            self, user, facility_field="case__facility", pustu_field="case__patient__pustu"
+        )
 
 
 class Adherence(models.TextChoices):
@@ -420,7 +414,7 @@ class ControlVisit(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = VisitQuerySet.as_manager()
+    objects = CaseRecordQuerySet["ControlVisit"].as_manager()
 
     class Meta:
         ordering = ["-visit_date", "-id"]
@@ -459,11 +453,6 @@ class ControlVisit(models.Model):
         return [c for c in self.evaluation.get("criteria", []) if c["outcome"] == "triggered"]
 
 
-class ReReferralQuerySet(models.QuerySet["ReReferral"]):
-    def visible_to(self, user: Any) -> ReReferralQuerySet:
-        return _case_child_scope(self, user)
-
-
 @tracked()
 class ReReferral(models.Model):
     """Rujuk ulang: the patient goes back to the hospital (III.B.x.d)."""
@@ -493,7 +482,7 @@ class ReReferral(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ReReferralQuerySet.as_manager()
+    objects = CaseRecordQuerySet["ReReferral"].as_manager()
 
     class Meta:
         ordering = ["-referred_on", "-id"]
@@ -508,11 +497,6 @@ class ReReferral(models.Model):
 
     def __str__(self) -> str:
         return self.letter_number
-
-
-class HomeVisitQuerySet(models.QuerySet["HomeVisit"]):
-    def visible_to(self, user: Any) -> HomeVisitQuerySet:
-        return _case_child_scope(self, user)
 
 
 @tracked()
@@ -535,7 +519,7 @@ class HomeVisit(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = HomeVisitQuerySet.as_manager()
+    objects = CaseRecordQuerySet["HomeVisit"].as_manager()
 
     class Meta:
         ordering = ["-visited_on", "-id"]
@@ -544,11 +528,6 @@ class HomeVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} · {self.visited_on}"
-
-
-class ContactAttemptQuerySet(models.QuerySet["ContactAttempt"]):
-    def visible_to(self, user: Any) -> ContactAttemptQuerySet:
-        return _case_child_scope(self, user)
 
 
 @tracked()
@@ -589,7 +568,7 @@ class ContactAttempt(models.Model):
     note = models.CharField(_("note"), max_length=255, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    objects = ContactAttemptQuerySet.as_manager()
+    objects = CaseRecordQuerySet["ContactAttempt"].as_manager()
 
     class Meta:
         ordering = ["-attempted_at", "-id"]
@@ -632,11 +611,6 @@ class FacilityReadiness(models.Model):
         return f"{self.facility} · {self.program}"
 
 
-class ReadinessGapQuerySet(models.QuerySet["ReadinessGap"]):
-    def visible_to(self, user: Any) -> ReadinessGapQuerySet:
-        return _case_child_scope(self, user)
-
-
 @tracked()
 class ReadinessGap(models.Model):
     """A resource standard (III.B.x.b) the puskesmas lacked when it accepted the case,
@@ -659,7 +633,7 @@ class ReadinessGap(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ReadinessGapQuerySet.as_manager()
+    objects = CaseRecordQuerySet["ReadinessGap"].as_manager()
 
     class Meta:
         ordering = ["case", "id"]

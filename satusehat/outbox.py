@@ -98,11 +98,21 @@ def satusehat_dispenses_queue(
     return rows
 
 
-def satusehat_episode_queue(case: Any) -> SatusehatOutbox | None:
-    """The programme's EpisodeOfCare opens, pauses or closes with the PRB case."""
+def satusehat_case_event_queue(
+    case: Any, *, kind: str, visit_id: int | None = None, referral_id: int | None = None
+) -> SatusehatOutbox | None:
+    """Queue an event of a PRB case (a visit, a re-referral, the episode): its facility and
+    patient are the case's."""
     return satusehat_outbox_queue(
-        kind=SatusehatOutbox.Kind.EPISODE,
+        kind=kind,
         facility_id=case.facility_id,
         patient_id=case.patient_id,
         case_id=case.pk,
+        visit_id=visit_id,
+        referral_id=referral_id,
     )
+
+
+def satusehat_episode_queue(case: Any) -> SatusehatOutbox | None:
+    """The programme's EpisodeOfCare opens, pauses or closes with the PRB case."""
+    return satusehat_case_event_queue(case, kind=SatusehatOutbox.Kind.EPISODE)

@@ -10,19 +10,12 @@ from __future__ import annotations
 
 import sys
 
+from . import programs
 from .clauses import Clause
 from .engine import RULESET_ID
 from .facts import FACT_SPECS, FactSpec
 from .formatting import format_number
 from .general import GENERAL_CLAUSES
-from .programs import (
-    BACK_REFERRAL_CLAUSES,
-    BACK_REFERRAL_FACTS,
-    PROGRAM_DETAILS,
-    PROGRAMS,
-    RE_REFERRAL_CLAUSES,
-    RE_REFERRAL_FACTS,
-)
 from .rereferral import WINDOW_MONTHS
 
 # Measured with benchmarks/bench_eligibility.py; update when the engine changes.
@@ -122,12 +115,12 @@ def _clause_section(clause: Clause) -> list[str]:
 
 
 def _facts_table(program: str) -> list[str]:
-    back = set(BACK_REFERRAL_FACTS[program])
+    back = set(programs.BACK_REFERRAL_FACTS[program])
     lines = [
         "| fact | type | unit | range | label | accepted in |",
         "|---|---|---|---|---|---|",
     ]
-    for name in RE_REFERRAL_FACTS[program]:
+    for name in programs.RE_REFERRAL_FACTS[program]:
         spec = FACT_SPECS[name]
         used = "rujuk balik, rujuk ulang" if name in back else "rujuk ulang (kunjungan, baseline)"
         lines.append(
@@ -141,8 +134,8 @@ def render_markdown() -> str:
     lines = [INTRODUCTION, "", "## General stability — Diktum KEEMPAT (every program)", ""]
     for clause in GENERAL_CLAUSES:
         lines.extend(_clause_section(clause))
-    for program in PROGRAMS:
-        details = PROGRAM_DETAILS[program]
+    for program in programs.PROGRAMS:
+        details = programs.PROGRAM_DETAILS[program]
         lines.extend(
             [
                 f"## {program} — {details.name}",
@@ -155,10 +148,10 @@ def render_markdown() -> str:
                 "",
             ]
         )
-        for back_clause in BACK_REFERRAL_CLAUSES[program]:
+        for back_clause in programs.BACK_REFERRAL_CLAUSES[program]:
             lines.extend(_clause_section(back_clause))
         lines.extend([f"### Re-referral criteria (BAB {details.re_referral_section})", ""])
-        for re_clause in RE_REFERRAL_CLAUSES[program]:
+        for re_clause in programs.RE_REFERRAL_CLAUSES[program]:
             lines.extend(_clause_section(re_clause))
         lines.extend([f"### Facts for {program}", ""])
         lines.extend(_facts_table(program))

@@ -33,47 +33,32 @@ def attestation(subject: Subject, letter: str) -> Finding:
     return Finding(FALSE, f"Dokter menyatakan KEEMPAT.{letter} tidak terpenuhi")
 
 
-_ATTESTATION_RULE = "Terpenuhi bila `general.{letter}` = ya (pernyataan dokter)."
+def _attested(letter: str, text: str) -> None:
+    """Declare KEEMPAT.<letter> as the doctor's attestation ``general.<letter>``."""
+    GENERAL.clause(
+        f"KEEMPAT.{letter}",
+        text=text,
+        rule=f"Terpenuhi bila `general.{letter}` = ya (pernyataan dokter).",
+        reads=(f"general.{letter}",),
+    )(lambda subject: attestation(subject, letter))
 
 
-@GENERAL.clause(
-    "KEEMPAT.a",
-    text=(
-        "pasien telah melewati fase akut dan terkontrol dengan baik serta tidak mengalami "
-        "kekambuhan;"
-    ),
-    rule=_ATTESTATION_RULE.format(letter="a"),
-    reads=("general.a",),
+# Clause order is the KMK's: a, b, c, d, e, f.
+_attested(
+    "a",
+    "pasien telah melewati fase akut dan terkontrol dengan baik serta tidak mengalami kekambuhan;",
 )
-def acute_phase_passed(subject: Subject) -> Finding:
-    return attestation(subject, "a")
-
-
-@GENERAL.clause(
-    "KEEMPAT.b",
-    text=(
-        "pasien telah dilakukan pemeriksaan fisik, penunjang, dan faktor risiko yang diperlukan "
-        "sesuai dengan penyakitnya, serta menunjukkan kondisi klinis terkontrol;"
-    ),
-    rule=_ATTESTATION_RULE.format(letter="b"),
-    reads=("general.b",),
+_attested(
+    "b",
+    "pasien telah dilakukan pemeriksaan fisik, penunjang, dan faktor risiko yang diperlukan "
+    "sesuai dengan penyakitnya, serta menunjukkan kondisi klinis terkontrol;",
 )
-def examined_and_controlled(subject: Subject) -> Finding:
-    return attestation(subject, "b")
-
-
-@GENERAL.clause(
-    "KEEMPAT.c",
-    text=(
-        "pasien tidak memiliki keluhan dan/atau kelainan klinis yang memberatkan atau "
-        "mengganggu aktivitas fisik serta membutuhkan diagnosis dan tata laksana lebih lanjut "
-        "di fasilitas pelayanan kesehatan tingkat lanjut;"
-    ),
-    rule=_ATTESTATION_RULE.format(letter="c"),
-    reads=("general.c",),
+_attested(
+    "c",
+    "pasien tidak memiliki keluhan dan/atau kelainan klinis yang memberatkan atau "
+    "mengganggu aktivitas fisik serta membutuhkan diagnosis dan tata laksana lebih lanjut "
+    "di fasilitas pelayanan kesehatan tingkat lanjut;",
 )
-def no_burdensome_complaints(subject: Subject) -> Finding:
-    return attestation(subject, "c")
 
 
 @GENERAL.clause(
@@ -140,32 +125,17 @@ def comorbidities_controlled(subject: Subject) -> Finding:
     return Finding(TRUE, "; ".join(controlled))
 
 
-@GENERAL.clause(
-    "KEEMPAT.e",
-    text=(
-        "pasien telah mendapatkan pengobatan sesuai diagnosis serta telah tercapai target "
-        "pengobatan dan dosis pemeliharaan untuk penyakit utama, komplikasi, dan/atau "
-        "komorbiditas yang dimilikinya sesuai kondisi dan karakteristik penyakitnya;"
-    ),
-    rule=_ATTESTATION_RULE.format(letter="e"),
-    reads=("general.e",),
+_attested(
+    "e",
+    "pasien telah mendapatkan pengobatan sesuai diagnosis serta telah tercapai target "
+    "pengobatan dan dosis pemeliharaan untuk penyakit utama, komplikasi, dan/atau "
+    "komorbiditas yang dimilikinya sesuai kondisi dan karakteristik penyakitnya;",
 )
-def treatment_targets_reached(subject: Subject) -> Finding:
-    return attestation(subject, "e")
-
-
-@GENERAL.clause(
-    "KEEMPAT.f",
-    text=(
-        "pasien tidak mengalami efek samping obat dan tidak dalam pengobatan yang membutuhkan "
-        "pemantauan di fasilitas pelayanan kesehatan tingkat lanjut untuk penyakit utama, "
-        "komplikasi, dan/atau komorbiditas yang dimilikinya."
-    ),
-    rule=_ATTESTATION_RULE.format(letter="f"),
-    reads=("general.f",),
+_attested(
+    "f",
+    "pasien tidak mengalami efek samping obat dan tidak dalam pengobatan yang membutuhkan "
+    "pemantauan di fasilitas pelayanan kesehatan tingkat lanjut untuk penyakit utama, "
+    "komplikasi, dan/atau komorbiditas yang dimilikinya.",
 )
-def no_side_effects_or_hospital_monitoring(subject: Subject) -> Finding:
-    return attestation(subject, "f")
-
 
 GENERAL_CLAUSES = tuple(GENERAL.clauses)

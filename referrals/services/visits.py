@@ -40,7 +40,7 @@ from referrals.services.engine import (
     local_today,
     re_referral_evaluate,
 )
-from satusehat.outbox import satusehat_episode_queue, satusehat_outbox_queue
+from satusehat.outbox import satusehat_case_event_queue, satusehat_episode_queue
 
 
 @dataclass(frozen=True)
@@ -255,13 +255,7 @@ def visit_record(
         if lines:
             care_plan_follow_regimen(case=case, on=visit_date)
         monitoring_mark_done(case, visit)
-        satusehat_outbox_queue(
-            kind="visit",
-            facility_id=case.facility_id,
-            patient_id=case.patient_id,
-            case_id=case.pk,
-            visit_id=visit.pk,
-        )
+        satusehat_case_event_queue(case, kind="visit", visit_id=visit.pk)
     return visit
 
 
@@ -335,13 +329,7 @@ def rereferral_create(
         case.status = PrbCase.Status.RE_REFERRED
         case.status_changed_on = referred_on
         case.save(update_fields=["status", "status_changed_on", "updated_at"])
-        satusehat_outbox_queue(
-            kind="rereferral",
-            facility_id=case.facility_id,
-            patient_id=case.patient_id,
-            case_id=case.pk,
-            referral_id=referral.pk,
-        )
+        satusehat_case_event_queue(case, kind="rereferral", referral_id=referral.pk)
         satusehat_episode_queue(case)
     return referral
 
