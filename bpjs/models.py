@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from common.models import staff_fk
 from facilities.models import Facility
 from interop.fields import EncryptedTextField
-from interop.models import OutboxItem
+from interop.models import OutboxItem, outbox_due_index
 
 
 class BpjsCredentials(models.Model):
@@ -56,7 +56,6 @@ class PCareVisitOutbox(OutboxItem):
 
     deliver_task = "bpjs.tasks.pcare_visit_deliver"
 
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="+")
     visit = models.OneToOneField(
         "referrals.ControlVisit", on_delete=models.CASCADE, related_name="pcare_outbox"
     )
@@ -68,7 +67,7 @@ class PCareVisitOutbox(OutboxItem):
         verbose_name = _("PCare visit to send")
         verbose_name_plural = _("PCare visits to send")
         indexes = [
-            models.Index(fields=["state", "next_attempt_at"], name="bpjs_pcare_outbox_due"),
+            outbox_due_index("bpjs_pcare_outbox_due"),
             models.Index(fields=["facility", "state"], name="bpjs_pcare_outbox_facility"),
         ]
 
@@ -157,7 +156,6 @@ class ApotekClaimOutbox(OutboxItem):
 
     deliver_task = "bpjs.tasks.apotek_claim_deliver"
 
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="+")
     prescription = models.OneToOneField(
         "pharmacy.Prescription", on_delete=models.PROTECT, related_name="apotek_claim"
     )
@@ -173,7 +171,7 @@ class ApotekClaimOutbox(OutboxItem):
         verbose_name = _("Apotek Online claim")
         verbose_name_plural = _("Apotek Online claims")
         indexes = [
-            models.Index(fields=["state", "next_attempt_at"], name="bpjs_apotek_outbox_due"),
+            outbox_due_index("bpjs_apotek_outbox_due"),
             models.Index(fields=["facility", "month"], name="bpjs_apotek_outbox_month"),
         ]
 

@@ -144,7 +144,7 @@ def participant_check(request: AuthedRequest) -> HttpResponse:
         if patient is not None:
             services.participant_check_record(patient=patient, participant=participant)
     template = "bpjs/participant.html"
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         template += "#result"
     return render(request, template, context)
 
@@ -183,8 +183,7 @@ def queue(request: AuthedRequest) -> HttpResponse:
             "states": OutboxState.choices,
             "page": page,
             "counts": counts,
-            "can_resend": request.user.is_superuser  # type: ignore[union-attr]
-            or request.user.role in RESEND_ROLES[kind],  # type: ignore[union-attr]
+            "can_resend": request.user.is_superuser or request.user.role in RESEND_ROLES[kind],
         },
     )
 

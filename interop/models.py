@@ -14,11 +14,20 @@ class OutboxState(models.TextChoices):
 class OutboxItem(models.Model):
     """One thing to send to a national system (see the ``interop`` package docstring).
 
-    Concrete outboxes add what they send (a foreign key to the PRB record, the facility)
-    and set ``deliver_task`` to the dotted name of the Celery task that takes a row id.
+    Concrete outboxes add what they send (a foreign key to the PRB record) and set
+    ``deliver_task`` to the dotted name of the Celery task that takes a row id. The row's
+    facility is whose credentials send it (STYLE.md 14: the database says who).
     """
 
     deliver_task: ClassVar[str] = ""
+
+    # By name: interop imports nothing of the project.
+    facility = models.ForeignKey(
+        "facilities.Facility",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("facility"),
+    )
 
     state = models.CharField(
         _("state"), max_length=10, choices=OutboxState.choices, default=OutboxState.WAITING
@@ -34,7 +43,7 @@ class OutboxItem(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
-        # Concrete outboxes index ("state", "next_attempt_at"): the beat job's query.
+        # Concrete outboxes add ``outbox_due_index``: the beat job's query.
         abstract = True
 
     @property
@@ -48,3 +57,8 @@ class OutboxItem(models.Model):
     @property
     def is_failed(self) -> bool:
         return self.state == OutboxState.FAILED
+
+
+def outbox_due_index(name: str) -> models.Index:
+    """The index of the beat job's query (waiting rows that are due), one per concrete outbox."""
+    return models.Index(fields=["state", "next_attempt_at"], name=name)

@@ -22,9 +22,9 @@ PAGE_SIZE = 25
 def _staff_puskesmas(request: AuthedRequest) -> Facility:
     user = request.user
     policy.require(user, Capability.REGISTER_PATIENT)
-    if user.facility is None:  # type: ignore[union-attr]  # a superuser without a facility
+    if user.facility is None:  # a superuser without a facility
         raise PermissionDenied
-    return user.facility  # type: ignore[union-attr,return-value]
+    return user.facility
 
 
 @login_required
@@ -37,7 +37,7 @@ def patient_list(request: AuthedRequest) -> HttpResponse:
         request.GET.get("page")
     )
     template = "patients/patient_list.html"
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         template += "#results"
     return render(request, template, {"form": form, "page": page, "query": query})
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -197,24 +197,36 @@ class LetterForm(forms.Form):
         return {key: [self[name] for name in names] for key, names in groups.items()}
 
 
-class LetterMedicineForm(forms.Form):
+class MedicineLineForm(forms.Form):
+    """One line of a medicine formset: a blank line is skipped; a line with a medicine
+    needs the fields of ``needs`` (field → the message when it is missing)."""
+
+    needs: ClassVar[dict[str, Any]] = {}
+
     medicine = MedicineChoiceField(
         queryset=Medicine.objects.active(), label=_("Medicine"), required=False
-    )
-    strength = forms.CharField(label=_("Strength"), max_length=60, required=False)
-    signa = forms.CharField(label=_("Signa"), max_length=60, required=False)
-    quantity_per_month = forms.IntegerField(
-        label=_("Quantity per month"), min_value=1, required=False
     )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("medicine"):
-            if not cleaned.get("signa"):
-                self.add_error("signa", _("Enter the signa."))
-            if not cleaned.get("quantity_per_month"):
-                self.add_error("quantity_per_month", _("Enter the quantity per month."))
+            for name, message in self.needs.items():
+                if not cleaned.get(name):
+                    self.add_error(name, message)
         return cleaned
+
+
+class LetterMedicineForm(MedicineLineForm):
+    needs = {
+        "signa": _("Enter the signa."),
+        "quantity_per_month": _("Enter the quantity per month."),
+    }
+
+    strength = forms.CharField(label=_("Strength"), max_length=60, required=False)
+    signa = forms.CharField(label=_("Signa"), max_length=60, required=False)
+    quantity_per_month = forms.IntegerField(
+        label=_("Quantity per month"), min_value=1, required=False
+    )
 
 
 LetterMedicineFormSet = forms.formset_factory(LetterMedicineForm, extra=4, max_num=12)
@@ -365,10 +377,9 @@ class VisitForm(forms.Form):
         return [self[name] for name in self.fields if not name.startswith(factfields.PREFIX)]
 
 
-class VisitLineForm(forms.Form):
-    medicine = MedicineChoiceField(
-        queryset=Medicine.objects.active(), label=_("Medicine"), required=False
-    )
+class VisitLineForm(MedicineLineForm):
+    needs = {"quantity": _("Enter the quantity.")}
+
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, required=False)
     signa = forms.CharField(label=_("Signa"), max_length=60, required=False)
     daily_dose = forms.FloatField(
@@ -377,12 +388,6 @@ class VisitLineForm(forms.Form):
         required=False,
         localize=True,
     )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("medicine") and not cleaned.get("quantity"):
-            self.add_error("quantity", _("Enter the quantity."))
-        return cleaned
 
 
 VisitLineFormSet = forms.formset_factory(VisitLineForm, extra=2, max_num=12)

@@ -9,10 +9,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import staff_scope
-from common.models import facility_fk, patient_fk
+from common.models import patient_fk
 from facilities.models import Facility
 from interop.fields import EncryptedTextField
-from interop.models import OutboxItem
+from interop.models import OutboxItem, outbox_due_index
 from patients.programs import Program
 from pharmacy.models import Medicine
 
@@ -128,7 +128,6 @@ class SatusehatOutbox(OutboxItem):
     deliver_task = "satusehat.tasks.satusehat_outbox_deliver"
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    facility = facility_fk()
     patient = patient_fk()
     case = models.ForeignKey(
         "referrals.PrbCase", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -158,7 +157,7 @@ class SatusehatOutbox(OutboxItem):
         verbose_name = _("SATUSEHAT item to send")
         verbose_name_plural = _("SATUSEHAT items to send")
         indexes = [
-            models.Index(fields=["state", "next_attempt_at"], name="satusehat_outbox_due"),
+            outbox_due_index("satusehat_outbox_due"),
             models.Index(fields=["facility", "state", "-created_at"], name="satusehat_outbox_list"),
         ]
 

@@ -221,12 +221,19 @@ class ReferralCreateApi(APIView):
         )
 
 
+def _audited_read(
+    request: Request, record: Any, patient: Patient, serializer: type[serializers.Serializer]
+) -> Response:
+    """One record of a patient, the read audited in the patient's access log (STYLE.md 7)."""
+    patient_record_read(request, patient, action=PatientAccessLog.Action.API_VIEW)
+    return Response(serializer(record).data)
+
+
 class ReferralDetailApi(APIView):
     @extend_schema(responses=LetterOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
         letter = selectors.letter_for_user(request.user, pk)
-        patient_record_read(request, letter.patient, action=PatientAccessLog.Action.API_VIEW)
-        return Response(LetterOutputSerializer(letter).data)
+        return _audited_read(request, letter, letter.patient, LetterOutputSerializer)
 
 
 class CaseOutputSerializer(serializers.ModelSerializer):
@@ -288,8 +295,7 @@ class CaseDetailApi(APIView):
     @extend_schema(responses=CaseDetailOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
         case = selectors.case_for_user(request.user, pk)
-        patient_record_read(request, case.patient, action=PatientAccessLog.Action.API_VIEW)
-        return Response(CaseDetailOutputSerializer(case).data)
+        return _audited_read(request, case, case.patient, CaseDetailOutputSerializer)
 
 
 class VisitOutputSerializer(serializers.ModelSerializer):
@@ -332,5 +338,4 @@ class VisitDetailApi(APIView):
     @extend_schema(responses=VisitOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
         visit = selectors.visit_for_user(request.user, pk)
-        patient_record_read(request, visit.case.patient, action=PatientAccessLog.Action.API_VIEW)
-        return Response(VisitOutputSerializer(visit).data)
+        return _audited_read(request, visit, visit.case.patient, VisitOutputSerializer)

@@ -28,6 +28,7 @@ from referrals.services import engine, facility_readiness, letters
 from referrals.views.common import (
     PAGE_SIZE,
     is_doctor,
+    letter_for,
     own_facility,
     require_role,
     run_service,
@@ -97,7 +98,7 @@ def _panel_context(request: AuthedRequest, form: forms.LetterForm) -> dict[str, 
         if bpjs:
             match = match | Q(bpjs_number=bpjs) if nik else Q(bpjs_number=bpjs)
         known = Patient.objects.visible_to(request.user).filter(match).first()
-    facility_id = request.user.facility_id  # type: ignore[union-attr]
+    facility_id = request.user.facility_id
     return {
         "evaluation": evaluation,
         "problems": problems,
@@ -139,7 +140,7 @@ def letter_create(request: AuthedRequest) -> HttpResponse:
                 address=patient.address,
             )
         form = forms.LetterForm(initial=initial)
-        if request.htmx:  # type: ignore[attr-defined]
+        if request.htmx:
             return render(request, "referrals/letter_form.html#facts", {"form": form})
         return _letter_form_page(request, form, forms.LetterMedicineFormSet(prefix="med"))
     form = forms.LetterForm(request.POST)
@@ -218,8 +219,7 @@ def letter_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def letter_accept(request: AuthedRequest, pk: int) -> HttpResponse:
-    letter = selectors.letter_for_user(request.user, pk)
-    require_role(request, Capability.DECIDE_LETTER)
+    letter = letter_for(request, pk, Capability.DECIDE_LETTER)
     context = letter_context(request, letter)
     form = forms.AcceptForm(request.POST, readiness=context["readiness"])
     case = run_service(
@@ -243,8 +243,7 @@ def letter_accept(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def letter_return(request: AuthedRequest, pk: int) -> HttpResponse:
-    letter = selectors.letter_for_user(request.user, pk)
-    require_role(request, Capability.DECIDE_LETTER)
+    letter = letter_for(request, pk, Capability.DECIDE_LETTER)
     form = forms.ReturnForm(request.POST)
     returned = run_service(
         request,

@@ -20,7 +20,7 @@ from referrals.models import (
     PrbCase,
 )
 from referrals.services import engine, visits
-from referrals.views.common import case_form_page, is_doctor, require_role, run_service
+from referrals.views.common import case_for, case_form_page, is_doctor, run_service
 
 # ---------------------------------------------------------------- visits
 
@@ -69,8 +69,7 @@ def _visit_page(case: PrbCase, form: Any, formset: Any, **extra: Any) -> dict[st
 @require_POST
 def visit_check(request: AuthedRequest, pk: int) -> HttpResponse:
     """The visit form's live prescription check (htmx): the KMK rules as the doctor types."""
-    case = selectors.case_for_user(request.user, pk)
-    require_role(request, Capability.RECORD_VISIT)
+    case = case_for(request, pk, Capability.RECORD_VISIT)
     form = forms.VisitForm(request.POST, case=case)
     formset = forms.VisitLineFormSet(request.POST, prefix="rx")
     return render(
@@ -81,8 +80,7 @@ def visit_check(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_create(request: AuthedRequest, pk: int) -> HttpResponse:
-    case = selectors.case_for_user(request.user, pk)
-    require_role(request, Capability.RECORD_VISIT)
+    case = case_for(request, pk, Capability.RECORD_VISIT)
     if request.method == "GET":
         form = forms.VisitForm(case=case, initial={"visit_date": engine.local_today()})
         initial_lines = _initial_lines(case)
@@ -150,8 +148,7 @@ def visit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def rereferral_create(request: AuthedRequest, pk: int) -> HttpResponse:
-    case = selectors.case_for_user(request.user, pk)
-    require_role(request, Capability.RE_REFER)
+    case = case_for(request, pk, Capability.RE_REFER)
     visit = None
     visit_id = request.POST.get("visit") or request.GET.get("visit")
     if visit_id and visit_id.isdigit():
@@ -198,14 +195,13 @@ def rereferral_create(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def home_visit_create(request: AuthedRequest, pk: int) -> HttpResponse:
-    case = selectors.case_for_user(request.user, pk)
-    require_role(request, Capability.RECORD_HOME_VISIT)
+    case = case_for(request, pk, Capability.RECORD_HOME_VISIT)
     form = forms.HomeVisitForm(
         request.POST or None,
         initial={
             "visited_on": engine.local_today(),
-            "visitor_name": request.user.get_full_name(),  # type: ignore[union-attr]
-            "visitor_role": "pustu" if request.user.role == "pustu" else "perawat",  # type: ignore[union-attr]
+            "visitor_name": request.user.get_full_name(),
+            "visitor_role": "pustu" if request.user.role == "pustu" else "perawat",
         },
     )
     return case_form_page(
