@@ -26,6 +26,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 TODAY = dt.date(2026, 11, 10)
 
 
+def nine_in_jakarta(day: dt.date) -> dt.datetime:
+    """09:00 on ``day`` in Asia/Jakarta: the moment a frozen test day stands at."""
+    return dt.datetime.combine(day, dt.time(9), tzinfo=ZoneInfo("Asia/Jakarta"))
+
+
 @pytest.fixture
 def frozen_today(request, time_machine) -> dt.date:  # type: ignore[no-untyped-def]
     """The one frozen "today": 09:00 in Asia/Jakarta, where every date rule of PRB is counted.
@@ -36,9 +41,7 @@ def frozen_today(request, time_machine) -> dt.date:  # type: ignore[no-untyped-d
     marker = request.node.get_closest_marker("today")
     today = marker.args[0] if marker else TODAY
     tick = bool(marker and marker.kwargs.get("tick"))
-    time_machine.move_to(
-        dt.datetime.combine(today, dt.time(9), tzinfo=ZoneInfo("Asia/Jakarta")), tick=tick
-    )
+    time_machine.move_to(nine_in_jakarta(today), tick=tick)
     return today
 
 

@@ -67,7 +67,7 @@ def test_overdue_sweep_raises_once_with_pustu_copy_and_resolves(world) -> None:
     assert not Alert.objects.unresolved().exists()
 
 
-def test_day_91_turns_overdue_into_lost_to_follow_up(world, time_machine) -> None:
+def test_day_91_turns_overdue_into_lost_to_follow_up(world) -> None:
     case = CaseFactory(patient__fktp=world.pkm1, next_control_date=days_ago(90))
     sweeps.alerts_sweep_overdue(facility_id=world.pkm1.pk, as_of=TODAY)
     tomorrow = TODAY + dt.timedelta(days=1)

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from dashboards import services, tasks
 from dashboards.models import DirtyMonth, MonthlyFact
 from referrals.models import PrbCase
+from tests.conftest import nine_in_jakarta
 from tests.dashboards.factories import CaseFactory, LetterFactory, ReReferralFactory, VisitFactory
 
 NOV, OCT, AUG = dt.date(2026, 11, 1), dt.date(2026, 10, 1), dt.date(2026, 8, 1)
@@ -69,13 +70,12 @@ def test_rebuild_covers_every_puskesmas_programme_and_month(world, frozen_today)
     assert not DirtyMonth.objects.exists()
 
 
-def test_the_current_month_rolls_on_each_night(world, time_machine):
-    time_machine.move_to(dt.datetime(2026, 11, 20, 9, 0), tick=False)
+def test_the_current_month_rolls_on_each_night(world, frozen_today, time_machine):
     services.facts_refresh_current()
     assert MonthlyFact.objects.get(facility=world.pkm1, program="DM", month=NOV).as_of == dt.date(
         2026, 11, 20
     )
-    time_machine.move_to(dt.datetime(2026, 12, 1, 9, 0), tick=False)
+    time_machine.move_to(nine_in_jakarta(dt.date(2026, 12, 1)), tick=False)  # the next night
     tasks.facts_refresh_current.delay().get()
     assert MonthlyFact.objects.get(facility=world.pkm1, program="DM", month=NOV).as_of == dt.date(
         2026, 11, 30

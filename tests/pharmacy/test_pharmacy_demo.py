@@ -1,7 +1,6 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from demo.seed_pharmacy import seed
 from demo.world import build_world
@@ -12,7 +11,7 @@ from pharmacy.models import Prescription, StockBalance, StockCardLine, Store
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_puskesmas_have_stock_history_and_lots_near_expiry() -> None:
+def test_the_demo_puskesmas_have_stock_history_and_lots_near_expiry(frozen_today) -> None:
     world = build_world()
     seed(world)
     lines = StockCardLine.objects.count()
@@ -21,7 +20,7 @@ def test_the_demo_puskesmas_have_stock_history_and_lots_near_expiry() -> None:
     for puskesmas in world.puskesmas:
         store = Store.objects.get(facility=puskesmas, kind=Store.Kind.PRB)
         assert StockBalance.objects.filter(store=store, quantity__gt=0).exists()
-    today = timezone.localdate()
+    today = frozen_today
     near = StockBalance.objects.filter(
         quantity__gt=0, lot__expiry_date__lte=today + dt.timedelta(days=60)
     )

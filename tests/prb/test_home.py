@@ -1,7 +1,6 @@
 import datetime as dt
 
 from django.urls import reverse
-from django.utils import timezone
 
 from tests.alerts.factories import CaseFactory
 from tests.patients.factories import PatientFactory
@@ -11,8 +10,8 @@ def _tiles(client) -> dict[str, int]:  # type: ignore[no-untyped-def]
     return {tile.label: tile.count for tile in client.get(reverse("home")).context["tiles"]}
 
 
-def test_the_doctor_sees_todays_work_at_the_own_puskesmas(world, login) -> None:
-    today = timezone.localdate()
+def test_the_doctor_sees_todays_work_at_the_own_puskesmas(world, login, frozen_today) -> None:
+    today = frozen_today
     CaseFactory(patient=world.patient1, next_control_date=today)
     CaseFactory(
         patient=PatientFactory(fktp=world.pkm1), next_control_date=today - dt.timedelta(days=10)
