@@ -262,6 +262,8 @@ def test_pharmacy_staff_cannot_resend_pcare_visits(world: World, login) -> None:
     row = _pcare_row(world)
     response = login(world.farmasi1).post(reverse("bpjs:queue_resend", args=["pcare", row.pk]))
     assert response.status_code == 403
+    row.refresh_from_db()
+    assert row.state == OutboxState.FAILED
 
 
 # ---------------------------------------------------------------- Apotek Online claims
@@ -351,7 +353,10 @@ def test_the_district_pharmacist_maps_a_code(world: World, login) -> None:  # ty
 @pytest.mark.parametrize("who", ["dokter1", "farmasi1", "admin1"])
 def test_mapping_needs_the_district(world: World, login, who: str) -> None:  # type: ignore[no-untyped-def]
     code = BpjsMedicine.objects.create(code="1", name="X")
+    medicine = FormularyMedicineFactory()
     response = login(getattr(world, who)).post(
-        reverse("bpjs:medicine_mapping"), {"bpjs_medicine": code.pk, "medicine": ""}
+        reverse("bpjs:medicine_mapping"), {"bpjs_medicine": code.pk, "medicine": medicine.pk}
     )
     assert response.status_code == 403
+    code.refresh_from_db()
+    assert code.medicine is None

@@ -98,6 +98,7 @@ def test_a_bad_receipt_keeps_what_was_typed_and_explains_in_indonesian(
 def test_a_doctor_cannot_move_stock(world, login, store1) -> None:
     response = login(world.dokter1).post(reverse("pharmacy:receive", args=[store1.pk]), {})
     assert response.status_code == 403
+    assert not StockCardLine.objects.exists()
 
 
 def test_dispensing_through_the_page(world, login, store1, metformin) -> None:

@@ -117,6 +117,7 @@ def test_pustu_and_dinkes_cannot_post(world) -> None:
         client = APIClient()
         client.force_authenticate(user)
         assert client.post(URL, _payload(world, hospital="X"), format="json").status_code == 403
+    assert not BackReferralLetter.objects.exists()
 
 
 @pytest.fixture

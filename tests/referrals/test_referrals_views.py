@@ -237,6 +237,8 @@ def test_a_nurse_may_not_accept(world, login) -> None:
         reverse("referrals:letter_accept", args=[letter.pk]), {"control_interval_days": "30"}
     )
     assert response.status_code == 403
+    letter.refresh_from_db()
+    assert letter.status == "received" and not PrbCase.objects.exists()
 
 
 def _visit_data(**overrides):

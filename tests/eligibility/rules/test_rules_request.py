@@ -21,7 +21,13 @@ def dm(facts: dict[str, Any], **extra: Any) -> dict[str, Any]:
 
 
 def test_a_valid_request_is_accepted():
-    assert evaluate(dm({"hba1c_percent": 6.5}))["program"] == "DM"
+    response = evaluate(dm({"hba1c_percent": 6.5}))
+    assert (response["program"], response["mode"], response["outcome"]) == (
+        "DM",
+        "back_referral",
+        "incomplete",
+    )
+    assert "facts.hba1c_percent" not in response["missing"]  # the fact given was read
 
 
 def test_a_request_that_is_not_an_object_is_refused():
@@ -82,7 +88,9 @@ def test_a_birth_date_after_as_of_is_refused():
 
 
 def test_a_birth_date_on_as_of_is_accepted():
-    evaluate(dm({}, patient={"birth_date": AS_OF}))
+    response = evaluate(dm({}, patient={"birth_date": AS_OF}))
+    assert "patient.birth_date" not in response["missing"]
+    assert "patient.birth_date" in evaluate(dm({}))["missing"]
 
 
 def test_a_fact_of_another_program_is_refused():
@@ -116,7 +124,9 @@ def test_integer_fields_accept_a_whole_number_float():
 
 
 def test_months_may_be_fractional():
-    evaluate({"program": "EPILEPSY", "facts": {"seizure_free_months": 5.5}})
+    response = evaluate({"program": "EPILEPSY", "facts": {"seizure_free_months": 5.5}})
+    reasons = {c["id"]: c["reason"] for c in response["criteria"]}
+    assert reasons["II.B.6.a"] == "Bebas bangkitan 5,5 bulan < 6 bulan"
 
 
 def test_null_is_a_missing_fact():
@@ -246,7 +256,9 @@ def test_a_pregnancy_fact_true_for_a_man_is_refused(program, name):
 
 def test_a_pregnancy_fact_true_for_a_woman_or_unknown_sex_is_accepted():
     for patient in ({"sex": "F"}, {}):
-        evaluate({"program": "SLE", "patient": patient, "facts": {"pregnant": True}})
+        response = evaluate({"program": "SLE", "patient": patient, "facts": {"pregnant": True}})
+        (pregnancy,) = [c for c in response["criteria"] if c["id"] == "II.B.9.c"]
+        assert (pregnancy["outcome"], pregnancy["reason"]) == ("not_met", "Hamil: ya")
 
 
 def test_a_pregnancy_fact_true_in_a_visit_of_a_man_is_refused():
@@ -312,9 +324,11 @@ class TestReReferralRequests:
         assert path in errors
 
     def test_a_visit_on_as_of_is_accepted(self):
-        evaluate(
+        response = evaluate(
             {"mode": "re_referral", "program": "DM", "as_of": AS_OF, "visits": [{"date": AS_OF}]}
         )
+        reasons = {c["id"]: c["reason"] for c in response["criteria"]}
+        assert "kunjungan 1 November 2026" in reasons["III.B.1.d.2"]  # the visit is read
 
     def test_baseline_facts_are_validated(self):
         errors = errors_of(

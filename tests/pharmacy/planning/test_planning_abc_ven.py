@@ -170,7 +170,8 @@ def test_it_rejects_invalid_cutoffs(cutoffs, message):
 
 
 def test_decimal_cutoffs_adding_to_100_are_accepted():
-    AbcCutoffs(a=Decimal("75.5"), b=Decimal("14.5"), c=10)
+    cutoffs = AbcCutoffs(a=Decimal("75.5"), b=Decimal("14.5"), c=10)
+    assert (cutoffs.a, cutoffs.b, cutoffs.c) == (Decimal("75.5"), Decimal("14.5"), 10)
 
 
 @pytest.mark.parametrize(
