@@ -165,7 +165,6 @@ class StockDispenseApi(APIView):
             dispensed_on=data.get("dispensed_on"),
             quantities=quantities,
         )
-        lines = result.prescription.lines.all()
         output = {
             "prescription": result.prescription.pk,
             "status": result.prescription.status,
@@ -177,7 +176,7 @@ class StockDispenseApi(APIView):
                     "dispensed_quantity": line.dispensed_quantity,
                     "owed_quantity": line.owed_quantity,
                 }
-                for line in lines
+                for line in result.lines
             ],
             "card_lines": result.card_lines,
         }

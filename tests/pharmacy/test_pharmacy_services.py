@@ -409,10 +409,10 @@ def test_the_prb_store_is_opened_on_first_use(world, metformin) -> None:
 
 # ---------------------------------------------------------------- the hot path
 
-# Lock the prescription, read its lines and the lots, lock the balances, read the later card
-# lines, insert the card lines, update balances, lines and prescription, ask whether the
-# facility sends to SATUSEHAT (+ savepoints).
-DISPENSE_QUERIES = 12
+# Lock the prescription, read its lines, lock the usable balances with their lots, read the
+# later card lines, insert the card lines, update balances, lines and prescription, ask
+# whether the facility sends to SATUSEHAT (+ savepoints).
+DISPENSE_QUERIES = 11
 
 
 def _prescription_over_two_lots_per_line(world, store, lines):  # type: ignore[no-untyped-def]
