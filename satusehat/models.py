@@ -4,6 +4,8 @@ STYLE.md 14: settings say where (``SATUSEHAT_ROOT``), the database says who (per
 ids and credentials, the secret encrypted by ``interop.fields``).
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -112,6 +114,13 @@ class SatusehatOutboxQuerySet(models.QuerySet["SatusehatOutbox"]):
         return staff_scope(self, user, pustu_field="patient__pustu")
 
 
+def _event_source(to: str, related_name: str = "+") -> "models.ForeignKey[Any, Any]":
+    """The PRB record an outbox event was raised for: optional, and the event goes with it."""
+    return models.ForeignKey(
+        to, on_delete=models.CASCADE, null=True, blank=True, related_name=related_name
+    )
+
+
 class SatusehatOutbox(OutboxItem):
     """One PRB event whose resources go to SATUSEHAT, sent in dependency order.
 
@@ -129,26 +138,10 @@ class SatusehatOutbox(OutboxItem):
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     patient = patient_fk()
-    case = models.ForeignKey(
-        "referrals.PrbCase", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    visit = models.ForeignKey(
-        "referrals.ControlVisit",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="satusehat_outbox",
-    )
-    referral = models.ForeignKey(
-        "referrals.ReReferral", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    card_line = models.ForeignKey(
-        "pharmacy.StockCardLine",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    case = _event_source("referrals.PrbCase")
+    visit = _event_source("referrals.ControlVisit", "satusehat_outbox")
+    referral = _event_source("referrals.ReReferral")
+    card_line = _event_source("pharmacy.StockCardLine")
 
     objects = SatusehatOutboxQuerySet.as_manager()
 

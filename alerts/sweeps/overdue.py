@@ -10,18 +10,14 @@ from django.utils.translation import gettext as _
 
 from alerts import selectors
 from alerts.models import Alert
-from alerts.services import (
-    CLINICAL_ROLES,
-)
+from alerts.services import CLINICAL_ROLES
 from alerts.sweeps.raiser import (
-    CHUNK,
     Links,
     Raiser,
     SweepResult,
-    chunks,
     date_text,
     in_care,
-    patients_by_id,
+    patient_chunks,
     program_label,
 )
 
@@ -46,8 +42,7 @@ def alerts_sweep_overdue(*, facility_id: int, as_of: dt.date) -> SweepResult:
         .order_by()  # no ORDER BY: a cursor would pick a fast-start scan of every case
     )
     with translation.override(settings.LANGUAGE_CODE):
-        for chunk in chunks(cases.iterator(chunk_size=CHUNK)):
-            patients = patients_by_id(row[3] for row in chunk)
+        for chunk, patients in patient_chunks(cases, patient_at=3):
             for pk, due, program, patient_id in chunk:
                 assert due is not None  # filtered on next_control_date
                 name, _sex, _birth, pustu_id, _updated = patients[patient_id]

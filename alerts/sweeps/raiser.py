@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, TypeVar
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import translation
 
@@ -43,6 +44,8 @@ logger = logging.getLogger("prb.alerts")
 CHUNK = 1000
 
 T = TypeVar("T")
+# name, sex, birth date, Pustu id and last change of a patient (``patients_by_id``).
+PatientRow = tuple[str, str, dt.date, int | None, dt.datetime]
 
 
 @dataclass
@@ -66,10 +69,25 @@ class SweepResult:
         }
 
 
-def chunks(iterable: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
-    iterator = iter(iterable)
-    while chunk := list(islice(iterator, size)):
+def chunks(rows: QuerySet[Any, T]) -> Iterator[list[T]]:
+    """A sweep's rows streamed from the database (``iterator``) in lists of ``CHUNK``."""
+    iterator = rows.iterator(chunk_size=CHUNK)
+    while chunk := list(islice(iterator, CHUNK)):
         yield chunk
+
+
+Row = TypeVar("Row", bound=tuple[Any, ...])
+
+
+def patient_chunks(
+    rows: QuerySet[Any, Row], *, patient_at: int
+) -> Iterator[tuple[list[Row], dict[int, PatientRow]]]:
+    """``chunks`` of case rows, each with its patients (``patients_by_id``) read once.
+
+    ``patient_at`` is the position of ``patient_id`` in a row.
+    """
+    for chunk in chunks(rows):
+        yield chunk, patients_by_id(row[patient_at] for row in chunk)
 
 
 def date_text(day: dt.date) -> str:
@@ -172,7 +190,7 @@ def in_care(facility_id: int) -> Any:
 
 def patients_by_id(
     ids: Iterable[int],
-) -> dict[int, tuple[str, str, dt.date, int | None, dt.datetime]]:
+) -> dict[int, PatientRow]:
     """name, sex, birth date and Pustu of the patients of a chunk, by id.
 
     Read apart from the cases: joined, the planner hashes the whole patient table

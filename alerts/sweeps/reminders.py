@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from alerts.gateways import reminder_gateway
 from alerts.models import Reminder
-from alerts.sweeps.raiser import CHUNK, SweepResult, chunks, date_text, in_care, logger
+from alerts.sweeps.raiser import SweepResult, chunks, date_text, in_care, logger
 from facilities.models import Facility
 
 # Patient reminders go out from two days before the control date.
@@ -47,7 +47,7 @@ def reminders_send(*, facility_id: int, as_of: dt.date) -> SweepResult:
     )
     facility_name = Facility.objects.filter(pk=facility_id).values_list("name", flat=True).first()
     with translation.override(settings.LANGUAGE_CODE):
-        for chunk in chunks(due.iterator(chunk_size=CHUNK)):
+        for chunk in chunks(due):
             consenting = set(
                 Patient.objects.filter(
                     pk__in=[patient_id for patient_id, _due in chunk], reminder_consent=True

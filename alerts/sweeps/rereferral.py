@@ -12,11 +12,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from alerts.models import Alert
-from alerts.services import (
-    CLINICAL_ROLES,
-)
+from alerts.services import CLINICAL_ROLES
 from alerts.sweeps.raiser import (
-    CHUNK,
     Links,
     Raiser,
     SweepResult,
@@ -97,7 +94,7 @@ def alerts_sweep_rereferral(*, facility_id: int, as_of: dt.date, full: bool = Fa
         .order_by()
     )
     with translation.override(settings.LANGUAGE_CODE):
-        for chunk in chunks(cases.iterator(chunk_size=CHUNK)):
+        for chunk in chunks(cases):
             in_window = ControlVisit.objects.filter(
                 case_id__in=[row[0] for row in chunk],
                 visit_date__gte=window_start,

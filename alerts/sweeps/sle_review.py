@@ -13,19 +13,8 @@ from django.utils.translation import gettext as _
 
 from alerts import selectors
 from alerts.models import Alert
-from alerts.services import (
-    CLINICAL_ROLES,
-)
-from alerts.sweeps.raiser import (
-    CHUNK,
-    Links,
-    Raiser,
-    SweepResult,
-    chunks,
-    date_text,
-    in_care,
-    patients_by_id,
-)
+from alerts.services import CLINICAL_ROLES
+from alerts.sweeps.raiser import Links, Raiser, SweepResult, date_text, in_care, patient_chunks
 from lib.months import add_months_same_day
 from patients.programs import Program
 from referrals.models import MonitoringItem
@@ -69,8 +58,7 @@ def sle_review_dates(*, facility_id: int) -> Iterator[tuple[Any, ...]]:
         )
         .order_by()
     )
-    for chunk in chunks(rows.iterator(chunk_size=CHUNK)):
-        patients = patients_by_id(row[4] for row in chunk)
+    for chunk, patients in patient_chunks(rows, patient_at=4):
         for pk, open_item, letter_review, baseline_on, patient_id in chunk:
             name, _sex, _birth, pustu_id, _updated = patients[patient_id]
             review = (
