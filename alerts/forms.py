@@ -1,7 +1,6 @@
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from alerts.models import RemovalReason
@@ -70,14 +69,3 @@ class ContactForm(forms.Form):
         else:
             data["reason"] = ""
         return data
-
-
-def put_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's ValidationError on the form: known fields on their field."""
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for key, messages in exc.message_dict.items():
-        for message in messages:
-            form.add_error(key if key in form.fields else None, message)

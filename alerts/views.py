@@ -18,9 +18,10 @@ from accounts import policy
 from accounts.http import AuthedRequest
 from accounts.policy import Capability
 from alerts import selectors, services
-from alerts.forms import ContactForm, put_errors
+from alerts.forms import ContactForm
 from alerts.models import Alert
 from common.exports import table_response
+from common.forms import put_errors
 
 
 def alert_for_user(user: object, pk: int) -> Alert:

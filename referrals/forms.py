@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common import forms as common_forms
 from common.text import LONG_TEXT, NOTE_TEXT
 from eligibility.rules import criteria_catalogue
 from facilities.models import Facility
@@ -512,16 +513,7 @@ class CaseFilterForm(forms.Form):
 
 def put_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """A service's ValidationError on the form: engine paths and known fields on their field."""
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for key, messages in exc.message_dict.items():
-        field = key if key in form.fields else factfields.field_for_path(key)
-        if field not in form.fields:
-            field = None
-        for message in messages:
-            form.add_error(field, message)
+    common_forms.put_errors(form, exc, field_for=factfields.field_for_path)
 
 
 def today() -> dt.date:
