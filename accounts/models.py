@@ -3,7 +3,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from common.models import facility_fk
+from common.models import facility_fk, foreign_key
 from facilities.models import Regency
 from patients.validators import validate_nik_format
 
@@ -26,14 +26,12 @@ class User(AbstractUser):
         blank=True,
         validators=[RegexValidator(r"^\d{18}$", _("A NIP has 18 digits."))],
     )
-    regency = models.ForeignKey(
+    regency = foreign_key(
         Regency,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="officers",
+        "officers",
         verbose_name=_("regency"),
         help_text=_("The district a dinas kesehatan officer oversees."),
+        optional=True,
     )
 
     # A health worker's NIK: SATUSEHAT knows practitioners by it (Practitioner search).

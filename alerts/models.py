@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import tracked
-from common.models import staff_fk
+from common.models import foreign_key, staff_fk
 from facilities.models import Facility
 from patients.models import Patient
 
@@ -56,7 +56,7 @@ class Alert(models.Model):
         WARNING = "warning", _("Warning")
         URGENT = "urgent", _("Urgent")
 
-    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="alerts")
+    facility = foreign_key(Facility, "alerts", on_delete=models.CASCADE)
     roles = ArrayField(models.CharField(max_length=10), verbose_name=_("for roles"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     severity = models.CharField(
@@ -67,9 +67,7 @@ class Alert(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("details"), blank=True)
     link = models.CharField(_("link"), max_length=255, blank=True)
-    patient = models.ForeignKey(
-        Patient, on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
-    )
+    patient = foreign_key(Patient, "alerts", optional=True, on_delete=models.CASCADE)
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
 
@@ -94,7 +92,7 @@ class Alert(models.Model):
 
 
 class AlertRead(models.Model):
-    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="reads")
+    alert = foreign_key(Alert, "reads", on_delete=models.CASCADE)
     user = staff_fk(on_delete=models.CASCADE)
     read_at = models.DateTimeField(auto_now_add=True)
 
@@ -120,7 +118,7 @@ class Reminder(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="reminders")
+    patient = foreign_key(Patient, "reminders", on_delete=models.CASCADE)
     due_date = models.DateField(_("control date"))
     channel = models.CharField(_("channel"), max_length=20)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
@@ -170,9 +168,7 @@ class WorklistRemoval(models.Model):
 
     Reason = RemovalReason
 
-    case = models.ForeignKey(
-        "referrals.PrbCase", on_delete=models.CASCADE, related_name="worklist_removals"
-    )
+    case = foreign_key("referrals.PrbCase", "worklist_removals", on_delete=models.CASCADE)
     due_date = models.DateField(_("control date"))
     reason = models.CharField(_("reason"), max_length=12, choices=RemovalReason.choices)
     note = models.CharField(_("note"), max_length=255, blank=True)

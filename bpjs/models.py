@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from common.models import staff_fk
+from common.models import foreign_key, staff_fk
 from facilities.models import Facility
 from interop.fields import EncryptedTextField
 from interop.models import OutboxItem, outbox_due_index
@@ -84,13 +84,12 @@ class BpjsMedicine(models.Model):
 
     code = models.CharField(_("BPJS code"), max_length=30, unique=True)
     name = models.CharField(_("BPJS name"), max_length=200)
-    medicine = models.ForeignKey(
+    medicine = foreign_key(
         "pharmacy.Medicine",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="bpjs_codes",
+        "bpjs_codes",
         verbose_name=_("formulary medicine"),
+        optional=True,
+        on_delete=models.SET_NULL,
     )
     mapped_by = staff_fk(optional=True, on_delete=models.SET_NULL)
     mapped_at = models.DateTimeField(_("mapped at"), null=True, blank=True)

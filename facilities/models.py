@@ -2,6 +2,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.models import foreign_key
+
 
 class Province(models.Model):
     # Kemendagri region code, 2 digits (the first two digits of a NIK).
@@ -24,7 +26,7 @@ class Regency(models.Model):
         KABUPATEN = "kabupaten", _("Regency")
         KOTA = "kota", _("City")
 
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="regencies")
+    province = foreign_key(Province, "regencies")
     # Kemendagri code, 4 digits: province + regency (the first four digits of a NIK).
     code = models.CharField(_("code"), max_length=4, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -52,19 +54,17 @@ class Facility(models.Model):
     # Kinds that enrol PRB patients (FKTP, KMK BAB II.A).
     PRIMARY_CARE = (Kind.PUSKESMAS, Kind.KLINIK_PRATAMA, Kind.DOKTER_PRAKTIK)
 
-    regency = models.ForeignKey(Regency, on_delete=models.PROTECT, related_name="facilities")
+    regency = foreign_key(Regency, "facilities")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=150)
     kemenkes_code = models.CharField(_("Kemenkes code"), max_length=20, unique=True)
     bpjs_code = models.CharField(_("BPJS code"), max_length=20, blank=True)
-    parent = models.ForeignKey(
+    parent = foreign_key(
         "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="children",
+        "children",
         verbose_name=_("parent puskesmas"),
         help_text=_("The puskesmas a Pustu belongs to."),
+        optional=True,
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -111,7 +111,7 @@ class FacilitySequence(models.Model):
     per year, destruction reports per month...): taken under this row's lock, never as
     ``count() + 1``, so two documents of one facility can never get the same number."""
 
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="+")
+    facility = foreign_key(Facility, "+")
     kind = models.CharField(_("kind"), max_length=30)
     # The numbering period the series restarts with: "2026" or "2026-03".
     period = models.CharField(_("period"), max_length=7)

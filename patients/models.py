@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import refuse_truncate, tracked
 from accounts.scoping import staff_scope
-from common.models import staff_fk
+from common.models import foreign_key, staff_fk
 from facilities.models import Facility
 from patients.validators import (
     validate_birth_date,
@@ -67,20 +67,8 @@ class Patient(models.Model):
         default=False,
         help_text=_("The patient agreed to receive control reminders by SMS or WhatsApp."),
     )
-    fktp = models.ForeignKey(
-        Facility,
-        on_delete=models.PROTECT,
-        related_name="registered_patients",
-        verbose_name=_("registering FKTP"),
-    )
-    pustu = models.ForeignKey(
-        Facility,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="pustu_patients",
-        verbose_name=_("Pustu"),
-    )
+    fktp = foreign_key(Facility, "registered_patients", verbose_name=_("registering FKTP"))
+    pustu = foreign_key(Facility, "pustu_patients", verbose_name=_("Pustu"), optional=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -139,11 +127,9 @@ class PatientAccessLog(models.Model):
         API_VIEW = "api_view", _("Read through the API")
         EXPORT = "export", _("Exported or printed")
 
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="access_logs")
+    patient = foreign_key(Patient, "access_logs", on_delete=models.CASCADE)
     user = staff_fk()
-    facility = models.ForeignKey(
-        Facility, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    facility = foreign_key(Facility, "+", optional=True)
     action = models.CharField(max_length=10, choices=Action.choices, default=Action.VIEW)
     path = models.CharField(max_length=255, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import refuse_truncate, tracked
 from accounts.scoping import staff_scope
-from common.models import facility_fk, patient_fk, staff_fk
+from common.models import facility_fk, foreign_key, patient_fk, staff_fk
 from common.text import NOTE_TEXT
 from facilities.models import Facility, Regency
 from patients.models import Patient
@@ -132,8 +132,8 @@ class Prescription(models.Model):
 
 @tracked()
 class PrescriptionLine(models.Model):
-    prescription = models.ForeignKey(Prescription, on_delete=models.CASCADE, related_name="lines")
-    medicine = models.ForeignKey(Medicine, on_delete=models.PROTECT, related_name="+")
+    prescription = foreign_key(Prescription, "lines", on_delete=models.CASCADE)
+    medicine = foreign_key(Medicine, "+")
     quantity = models.PositiveIntegerField(_("quantity"))
     signa = models.CharField(_("signa"), max_length=60, blank=True)
     dispensed_quantity = models.PositiveIntegerField(_("dispensed"), default=0)
@@ -171,11 +171,9 @@ class MedicineVenOverride(models.Model):
     medicine differently for its own planning.
     """
 
-    regency = models.ForeignKey(
-        Regency, on_delete=models.CASCADE, related_name="+", verbose_name=_("regency")
-    )
-    medicine = models.ForeignKey(
-        Medicine, on_delete=models.CASCADE, related_name="ven_overrides", verbose_name=_("medicine")
+    regency = foreign_key(Regency, "+", verbose_name=_("regency"), on_delete=models.CASCADE)
+    medicine = foreign_key(
+        Medicine, "ven_overrides", verbose_name=_("medicine"), on_delete=models.CASCADE
     )
     ven = models.CharField(_("VEN class"), max_length=1, choices=Medicine.Ven.choices)
     updated_by = staff_fk()
@@ -218,14 +216,12 @@ class Store(models.Model):
     facility = facility_fk("stores")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PRB)
     name = models.CharField(_("name"), max_length=120)
-    partner = models.ForeignKey(
+    partner = foreign_key(
         Facility,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="depots",
+        "depots",
         verbose_name=_("partner pharmacy"),
         help_text=_("The apotek PRB that owns a depot's stock."),
+        optional=True,
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -270,9 +266,7 @@ class Lot(models.Model):
         APOTEK = "apotek", _("Apotek PRB (partner pharmacy)")
         OTHER = "other", _("Other")
 
-    medicine = models.ForeignKey(
-        Medicine, on_delete=models.PROTECT, related_name="lots", verbose_name=_("medicine")
-    )
+    medicine = foreign_key(Medicine, "lots", verbose_name=_("medicine"))
     batch = models.CharField(_("batch number"), max_length=40)
     expiry_date = models.DateField(_("expiry date"))
     source = models.CharField(
@@ -301,10 +295,10 @@ class StockBalance(models.Model):
     Always equal to the sum of the lot's stock-card lines in the store.
     """
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="balances")
-    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="balances")
+    store = foreign_key(Store, "balances")
+    lot = foreign_key(Lot, "balances")
     # Denormalised from the lot for the per-medicine queries of every page.
-    medicine = models.ForeignKey(Medicine, on_delete=models.PROTECT, related_name="+")
+    medicine = foreign_key(Medicine, "+")
     quantity = models.IntegerField(_("quantity"), default=0)
 
     class Meta:
@@ -356,9 +350,9 @@ class StockCardLine(models.Model):
         DESTRUCTION = "destruction", _("Destroyed")
         REVERSAL = "reversal", _("Reversal")
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="card_lines")
-    medicine = models.ForeignKey(Medicine, on_delete=models.PROTECT, related_name="+")
-    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="card_lines")
+    store = foreign_key(Store, "card_lines")
+    medicine = foreign_key(Medicine, "+")
+    lot = foreign_key(Lot, "card_lines")
     date = models.DateField(_("date"))
     movement = models.CharField(_("movement"), max_length=14, choices=Movement.choices)
     quantity_in = models.PositiveIntegerField(_("in"), default=0)
@@ -367,16 +361,8 @@ class StockCardLine(models.Model):
     reference = models.CharField(_("document reference"), max_length=100, blank=True)
     counterparty = models.CharField(_("from / to"), max_length=150, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
-    patient = models.ForeignKey(
-        Patient, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    prescription_line = models.ForeignKey(
-        PrescriptionLine,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="card_lines",
-    )
+    patient = foreign_key(Patient, "+", optional=True)
+    prescription_line = foreign_key(PrescriptionLine, "card_lines", optional=True)
     reverses = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
     )
@@ -419,7 +405,7 @@ class StockCardLine(models.Model):
 class StockOpname(models.Model):
     """A stock count of a store; every difference is written with its reason."""
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="opnames")
+    store = foreign_key(Store, "opnames")
     counted_on = models.DateField(_("count date"))
     reference = models.CharField(_("reference"), max_length=100)
     counted_by = staff_fk()
@@ -436,8 +422,8 @@ class StockOpname(models.Model):
 
 @tracked()
 class StockOpnameLine(models.Model):
-    opname = models.ForeignKey(StockOpname, on_delete=models.PROTECT, related_name="lines")
-    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="+")
+    opname = foreign_key(StockOpname, "lines")
+    lot = foreign_key(Lot, "+")
     system_quantity = models.IntegerField(_("recorded"))
     counted_quantity = models.PositiveIntegerField(_("counted"))
     reason = models.CharField(_("reason for the difference"), max_length=255, blank=True)
@@ -514,9 +500,9 @@ class DestructionLine(models.Model):
         NO_AUTHORISATION = "no_licence", _("c. No marketing authorisation (izin edar)")
         CRIMINAL_CASE = "criminal", _("d. Linked to a criminal case in the health field")
 
-    destruction = models.ForeignKey(Destruction, on_delete=models.PROTECT, related_name="lines")
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
-    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="+")
+    destruction = foreign_key(Destruction, "lines")
+    store = foreign_key(Store, "+")
+    lot = foreign_key(Lot, "+")
     quantity = models.PositiveIntegerField(_("quantity"))
     reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
 

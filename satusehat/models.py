@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import staff_scope
-from common.models import patient_fk
+from common.models import foreign_key, patient_fk
 from facilities.models import Facility
 from interop.fields import EncryptedTextField
 from interop.models import OutboxItem, outbox_due_index
@@ -116,9 +116,7 @@ class SatusehatOutboxQuerySet(models.QuerySet["SatusehatOutbox"]):
 
 def _event_source(to: str, related_name: str = "+") -> "models.ForeignKey[Any, Any]":
     """The PRB record an outbox event was raised for: optional, and the event goes with it."""
-    return models.ForeignKey(
-        to, on_delete=models.CASCADE, null=True, blank=True, related_name=related_name
-    )
+    return foreign_key(to, related_name, optional=True, on_delete=models.CASCADE)
 
 
 class SatusehatOutbox(OutboxItem):
@@ -161,7 +159,7 @@ class SatusehatOutbox(OutboxItem):
 class SatusehatResource(models.Model):
     """The SATUSEHAT id of one resource PRB built (its key is the identifier PRB gave it)."""
 
-    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="+")
+    facility = foreign_key(Facility, "+", on_delete=models.CASCADE)
     resource_type = models.CharField(max_length=40)
     key = models.CharField(max_length=80)
     remote_id = models.CharField(max_length=100)
