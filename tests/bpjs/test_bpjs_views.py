@@ -250,18 +250,19 @@ def test_resend_puts_the_row_back_and_sends_it(
     assert len(bpjs_fake.registrations) == 1
 
 
-def test_resend_of_another_puskesmas_row_is_404(world: World, login) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("dokter2", 404),  # another puskesmas's row
+        ("farmasi1", 403),  # pharmacy staff do not resend PCare visits
+    ],
+)
+def test_a_resend_by_someone_who_may_not_changes_nothing(
+    world: World, login, who: str, status: int
+) -> None:  # type: ignore[no-untyped-def]
     row = _pcare_row(world)
-    response = login(world.dokter2).post(reverse("bpjs:queue_resend", args=["pcare", row.pk]))
-    assert response.status_code == 404
-    row.refresh_from_db()
-    assert row.state == OutboxState.FAILED
-
-
-def test_pharmacy_staff_cannot_resend_pcare_visits(world: World, login) -> None:  # type: ignore[no-untyped-def]
-    row = _pcare_row(world)
-    response = login(world.farmasi1).post(reverse("bpjs:queue_resend", args=["pcare", row.pk]))
-    assert response.status_code == 403
+    response = login(getattr(world, who)).post(reverse("bpjs:queue_resend", args=["pcare", row.pk]))
+    assert response.status_code == status
     row.refresh_from_db()
     assert row.state == OutboxState.FAILED
 

@@ -268,33 +268,22 @@ def test_a_rereferral_needs_a_reason(world) -> None:
 
 def test_an_agreed_contact_moves_the_next_control(world) -> None:
     case = enrol(world)
-    services.contact_attempt_record(
-        actor=world.perawat1,
-        case=case,
-        channel="phone",
-        outcome="agreed",
-        agreed_date=dt.date(2026, 11, 20),
-    )
-    case.refresh_from_db()
+
+    def contact(channel: str, outcome: str, **extra):  # type: ignore[no-untyped-def]
+        services.contact_attempt_record(
+            actor=world.perawat1, case=case, channel=channel, outcome=outcome, **extra
+        )
+        case.refresh_from_db()
+
+    contact("phone", "agreed", agreed_date=dt.date(2026, 11, 20))
     assert case.next_control_date == dt.date(2026, 11, 20)
-    services.contact_attempt_record(
-        actor=world.perawat1, case=case, channel="sms", outcome="unreachable"
-    )
+    contact("sms", "unreachable")
     assert ContactAttempt.objects.count() == 2
     # Agreed to visit without a date: the control date stays (the worklist hides 7 days).
-    services.contact_attempt_record(
-        actor=world.perawat1, case=case, channel="phone", outcome="agreed"
-    )
-    case.refresh_from_db()
+    contact("phone", "agreed")
     assert case.next_control_date == dt.date(2026, 11, 20)
     with pytest.raises(ValidationError):
-        services.contact_attempt_record(
-            actor=world.perawat1,
-            case=case,
-            channel="phone",
-            outcome="agreed",
-            agreed_date=dt.date(2026, 11, 1),
-        )
+        contact("phone", "agreed", agreed_date=dt.date(2026, 11, 1))
 
 
 def test_status_changes_follow_the_allowed_transitions(world) -> None:
