@@ -48,6 +48,7 @@ from accounts.tiles import Tile
 from alerts import risk
 from alerts.models import WorklistRemoval
 from facilities.models import Facility
+from patients.reads import note_record
 from referrals.models import (
     IN_CARE_STATUSES,
     BackReferralLetter,
@@ -310,12 +311,14 @@ def worklist_counts(*, user: Any, as_of: dt.date, pustu_id: int | None = None) -
 
 def worklist_case_for_user(user: Any, pk: int, *, as_of: dt.date) -> PrbCase:
     """The access helper for a worklist row: 404 outside the user's scope."""
-    return get_object_or_404(
+    case = get_object_or_404(
         with_worklist_facts(PrbCase.objects.visible_to(user), as_of=as_of).select_related(
             "patient", "patient__pustu"
         ),
         pk=pk,
     )
+    note_record(case.patient_id)
+    return case
 
 
 def pustus_for_user(user: Any) -> QuerySet[Facility]:

@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,11 +21,16 @@ from alerts.forms import ContactForm
 from alerts.models import Alert
 from common.exports import table_response
 from common.forms import put_errors
+from patients.reads import PatientPaginator, note_record
 
 
 def alert_for_user(user: object, pk: int) -> Alert:
-    """The access helper for alerts: 404 outside the user's facility and role."""
-    return get_object_or_404(Alert.objects.visible_to(user), pk=pk)
+    """The access helper for alerts: 404 outside the user's facility and role.
+
+    Opening an alert is a read of its patient's record (``patients.reads``)."""
+    alert = get_object_or_404(Alert.objects.visible_to(user), pk=pk)
+    note_record(alert.patient_id)
+    return alert
 
 
 @login_required
@@ -40,7 +44,7 @@ def alert_list(request: AuthedRequest) -> HttpResponse:
     )
     if request.GET.get("status") != "all":
         alerts = alerts.unresolved()
-    page = Paginator(alerts, 30).get_page(request.GET.get("page"))
+    page = PatientPaginator(alerts, 30, patient="patient_id").get_page(request.GET.get("page"))
     return render(request, "alerts/alert_list.html", {"page": page})
 
 
@@ -108,9 +112,10 @@ def worklist(request: AuthedRequest) -> HttpResponse:
     policy.require(request.user, Capability.SEE_WORKLIST)
     as_of = _today()
     bucket, pustu_id = _filters(request)
-    page = Paginator(
+    page = PatientPaginator(
         selectors.worklist(user=request.user, as_of=as_of, bucket=bucket, pustu_id=pustu_id),
         WORKLIST_PAGE_SIZE,
+        patient="patient_id",
     ).get_page(request.GET.get("page"))
     page.object_list = selectors.attach_row_details(list(page.object_list), as_of=as_of)
     for case in page.object_list:

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from facilities.models import Facility
 from interop.errors import InteropError
 from interop.models import OutboxState
 from interop.services import outbox_retry
+from patients.reads import PatientPaginator
 from patients.selectors import patient_for_user
 from referrals import views as referral_views
 
@@ -170,9 +170,11 @@ def queue(request: AuthedRequest) -> HttpResponse:
         k: {s: model.objects.filter(facility=facility, state=s).count() for s in OutboxState.values}
         for k, model in OUTBOXES.items()
     }
-    page = Paginator(rows.order_by("-created_at", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = PatientPaginator(
+        rows.order_by("-created_at", "-id"),
+        PAGE_SIZE,
+        patient="visit.case.patient_id" if kind == "pcare" else "prescription.patient_id",
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "bpjs/queue.html",
@@ -268,7 +270,9 @@ def medicine_mapping(request: AuthedRequest) -> HttpResponse:
         rows = rows.filter(medicine__isnull=True)
     if query := request.GET.get("q", "").strip():
         rows = rows.filter(name__icontains=query) | rows.filter(code__startswith=query)
-    page = Paginator(rows.order_by("name", "code"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = PatientPaginator(rows.order_by("name", "code"), PAGE_SIZE, patient=None).get_page(
+        request.GET.get("page")
+    )
     medicines = list(selectors.formulary_choices())
     return render(
         request,

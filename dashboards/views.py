@@ -10,7 +10,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -24,7 +23,9 @@ from dashboards import indicators as ind
 from dashboards.facts import reference_date
 from dashboards.forms import FilterForm, month_choices
 from facilities.models import Facility
+from patients.models import PatientAccessLog
 from patients.programs import Program
+from patients.reads import PatientPaginator, note_list
 
 
 def _chosen_puskesmas(request: AuthedRequest) -> Facility | None:
@@ -277,8 +278,9 @@ def patients(request: AuthedRequest, pk: int) -> HttpResponse:
         rows=[[r.label, r.program_label, r.sex, r.age, r.date, r.last_visit, r.due] for r in rows],
     )
     if export:
+        note_list((r.patient_id for r in rows), action=PatientAccessLog.Action.EXPORT)
         return export
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = PatientPaginator(rows, 50, patient="patient_id").get_page(request.GET.get("page"))
     context = {
         "facility": facility,
         "form": form,

@@ -1,4 +1,6 @@
 import pgtrigger
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -140,3 +142,48 @@ class PatientAccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_action_display()} · {self.patient}"
+
+
+# The largest page any list shows (the API's PAGE_SIZE is 50, pages 25-30).
+LIST_ACCESS_MAX_PATIENTS = 100
+
+
+@pgtrigger.register(
+    pgtrigger.Protect(name="list_access_no_update", operation=pgtrigger.Update),
+    pgtrigger.Protect(name="list_access_no_delete", operation=pgtrigger.Delete),
+    refuse_truncate("list_access_no_truncate"),
+)
+class PatientListAccess(models.Model):
+    """One list page, search result or API page that showed patients: who saw which.
+
+    Written by ``patients.reads`` for every response whose paginator or list selector
+    noted patients, one row per response (bounded: never more ids than ``MAX_PATIENTS``,
+    the largest page). "Who saw patient X" is one query over the GIN index:
+    ``PatientListAccess.objects.filter(patient_ids__contains=[x])``.
+    """
+
+    MAX_PATIENTS = LIST_ACCESS_MAX_PATIENTS
+
+    user = staff_fk()
+    facility = foreign_key(Facility, "+", optional=True)
+    action = models.CharField(
+        max_length=10, choices=PatientAccessLog.Action.choices, default=PatientAccessLog.Action.VIEW
+    )
+    path = models.CharField(max_length=255, blank=True)
+    # Ids, not foreign keys: a list read stays on record as it was shown.
+    patient_ids = ArrayField(models.BigIntegerField())
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [GinIndex(fields=["patient_ids"], name="list_access_patient_ids")]
+        constraints = [
+            models.CheckConstraint(
+                name="list_access_bounded",
+                # array_length() of an empty array is NULL: the emptiness test is its own.
+                condition=~Q(patient_ids=[]) & Q(patient_ids__len__lte=LIST_ACCESS_MAX_PATIENTS),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_action_display()} · {len(self.patient_ids)}"

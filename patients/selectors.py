@@ -1,18 +1,23 @@
 from typing import Any
 
 from django.apps import apps
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Value
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from patients.models import Patient, PatientAccessLog
+from patients.models import Patient, PatientAccessLog, PatientListAccess
+from patients.reads import note_record
 
 
 def patient_for_user(user: Any, pk: int) -> Patient:
-    """The access helper for patient records: 404 outside the user's scope (STYLE.md 3)."""
-    return get_object_or_404(
+    """The access helper for patient records: 404 outside the user's scope (STYLE.md 3).
+
+    Like every access helper it logs the read (``patients.reads``)."""
+    patient = get_object_or_404(
         Patient.objects.visible_to(user).select_related("fktp", "pustu"), pk=pk
     )
+    note_record(patient.pk)
+    return patient
 
 
 def patient_list(*, user: Any, query: str = "") -> QuerySet[Patient]:
@@ -24,8 +29,27 @@ def patient_list(*, user: Any, query: str = "") -> QuerySet[Patient]:
     )
 
 
-def patient_access_logs(*, patient: Patient) -> QuerySet[PatientAccessLog]:
-    return patient.access_logs.select_related("user", "facility").order_by("-at", "-id")
+def patient_access_logs(*, patient: Patient) -> QuerySet[Any]:
+    """Every read of the patient, newest first: the record opened and the lists that showed it.
+
+    Rows are dicts (at, action, path, user, facility, listed); list reads are found through
+    the GIN index on ``PatientListAccess.patient_ids``.
+    """
+    fields = {
+        "user": F("user__username"),
+        "facility": F("facility__name"),
+    }
+    records = (
+        PatientAccessLog.objects.filter(patient=patient)
+        .values("at", "action", "path")
+        .annotate(**fields, listed=Value(False))
+    )
+    lists = (
+        PatientListAccess.objects.filter(patient_ids__contains=[patient.pk])
+        .values("at", "action", "path")
+        .annotate(**fields, listed=Value(True))
+    )
+    return records.union(lists, all=True).order_by("-at")
 
 
 def patient_change_events(*, patient: Patient) -> list[dict[str, Any]]:

@@ -5,7 +5,8 @@ from django.db import transaction
 
 from accounts.models import User
 from facilities.models import Facility
-from patients.models import Patient, PatientAccessLog
+from patients.models import Patient, PatientAccessLog, PatientListAccess
+from patients.reads import PatientReads, is_collecting, note_record
 
 EDITABLE_FIELDS = (
     "nik",
@@ -68,10 +69,22 @@ def patient_update(*, actor: User, patient: Patient, **changes: Any) -> Patient:
 
 
 def patient_record_access(
-    *, user: Any, patient: Patient, action: str = PatientAccessLog.Action.VIEW, path: str = ""
-) -> PatientAccessLog:
-    return PatientAccessLog.objects.create(
-        patient=patient, user=user, facility_id=user.facility_id, action=action, path=path[:255]
+    *, user: Any, patient: Patient, action: str | None = None, path: str = ""
+) -> None:
+    """Log a read of the patient's record, e.g. an export or a print.
+
+    In a request it joins the request's reads (``patients.reads``: written once, with the
+    access helpers' reads); outside one it is written at once.
+    """
+    if is_collecting():
+        note_record(patient.pk, action=action)
+        return
+    PatientAccessLog.objects.create(
+        patient=patient,
+        user=user,
+        facility_id=user.facility_id,
+        action=action or PatientAccessLog.Action.VIEW,
+        path=path[:255],
     )
 
 
@@ -82,10 +95,42 @@ class _Read(Protocol):
     path: str
 
 
-def patient_record_read(
-    request: _Read, patient: Patient, *, action: str = PatientAccessLog.Action.VIEW
-) -> PatientAccessLog:
+def patient_record_read(request: _Read, patient: Patient, *, action: str | None = None) -> None:
     """The audit row of a page, print or API answer that shows the patient's record."""
-    return patient_record_access(
-        user=request.user, patient=patient, action=action, path=request.path
-    )
+    patient_record_access(user=request.user, patient=patient, action=action, path=request.path)
+
+
+def patient_reads_record(*, user: Any, shown: PatientReads, path: str) -> None:
+    """Write what one response showed: a row per record read, one bounded row for lists.
+
+    A patient whose record was read is not repeated in the list row. Lists longer than
+    ``PatientListAccess.MAX_PATIENTS`` (a whole stock card) take several rows, still one INSERT.
+    """
+    default = PatientAccessLog.Action.API_VIEW if shown.api else PatientAccessLog.Action.VIEW
+    path = path[:255]
+    listed = [pk for pk in shown.listed if pk not in shown.records]
+    size = PatientListAccess.MAX_PATIENTS
+    # No savepoint: a log row is all or nothing with its request's other log row.
+    with transaction.atomic(savepoint=False):
+        if shown.records:
+            PatientAccessLog.objects.bulk_create(
+                PatientAccessLog(
+                    patient_id=pk,
+                    user=user,
+                    facility_id=user.facility_id,
+                    action=action or default,
+                    path=path,
+                )
+                for pk, action in shown.records.items()
+            )
+        if listed:
+            PatientListAccess.objects.bulk_create(
+                PatientListAccess(
+                    user=user,
+                    facility_id=user.facility_id,
+                    action=shown.list_action or default,
+                    path=path,
+                    patient_ids=listed[start : start + size],
+                )
+                for start in range(0, len(listed), size)
+            )

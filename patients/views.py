@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +13,8 @@ from accounts.policy import Capability
 from facilities.models import Facility
 from patients import selectors, services
 from patients.forms import PatientForm, PatientSearchForm
-from patients.models import Patient
+from patients.models import Patient, PatientAccessLog
+from patients.reads import PatientPaginator
 
 PAGE_SIZE = 25
 
@@ -33,9 +33,9 @@ def patient_list(request: AuthedRequest) -> HttpResponse:
     policy.require(request.user, Capability.SEE_PATIENTS)
     form = PatientSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    page = Paginator(selectors.patient_list(user=request.user, query=query), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = PatientPaginator(
+        selectors.patient_list(user=request.user, query=query), PAGE_SIZE, patient="pk"
+    ).get_page(request.GET.get("page"))
     template = "patients/patient_list.html"
     if request.htmx:
         template += "#results"
@@ -45,7 +45,6 @@ def patient_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def patient_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     patient = selectors.patient_for_user(request.user, pk)
-    services.patient_record_read(request, patient)
     return render(request, "patients/patient_detail.html", {"patient": patient})
 
 
@@ -93,11 +92,16 @@ def patient_audit(request: AuthedRequest, pk: int) -> HttpResponse:
     """Who opened or changed this patient's record: for the facility's administrator."""
     patient = selectors.patient_for_user(request.user, pk)
     policy.require(request.user, Capability.SEE_AUDIT_TRAIL)
+    # The reads of the one patient whose record this page is (itself logged as a read).
+    accesses = PatientPaginator(
+        selectors.patient_access_logs(patient=patient), 50, patient=None
+    ).get_page(request.GET.get("page"))
+    labels = dict(PatientAccessLog.Action.choices)
+    for row in accesses:
+        row["action_label"] = labels.get(row["action"], row["action"])
     context = {
         "patient": patient,
-        "accesses": Paginator(selectors.patient_access_logs(patient=patient), 50).get_page(
-            request.GET.get("page")
-        ),
+        "accesses": accesses,
         "changes": selectors.patient_change_events(patient=patient),
     }
     return render(request, "patients/patient_audit.html", context)

@@ -38,6 +38,7 @@ from accounts.tiles import Tile
 from facilities.models import Facility
 from lib.months import add_months_first_day, month_end, month_start
 from patients.models import Patient
+from patients.reads import note_record
 from pharmacy import planning
 from pharmacy.models import (
     Destruction,
@@ -72,9 +73,11 @@ def store_for_user(user: User, pk: int) -> Store:
 
 def prescription_for_user(user: User, pk: int) -> Prescription:
     _require_pharmacy(user)
-    return get_object_or_404(
+    prescription = get_object_or_404(
         Prescription.objects.visible_to(user).select_related("patient", "facility"), pk=pk
     )
+    note_record(prescription.patient_id)
+    return prescription
 
 
 def destruction_for_user(user: User, pk: int) -> Destruction:
@@ -86,9 +89,11 @@ def destruction_for_user(user: User, pk: int) -> Destruction:
 
 def card_line_for_user(user: User, pk: int) -> StockCardLine:
     _require_pharmacy(user)
-    return get_object_or_404(
+    line = get_object_or_404(
         StockCardLine.objects.visible_to(user).select_related("store", "lot", "medicine"), pk=pk
     )
+    note_record(line.patient_id)
+    return line
 
 
 def stores_for_user(user: User) -> QuerySet[Store]:

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.AuditContextMiddleware",
+    # Writes, once per response, which patients the access helpers and lists showed.
+    "patients.reads.PatientReadMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -208,7 +210,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Every list API says which patient a row shows; the page's patients are logged.
+    "DEFAULT_PAGINATION_CLASS": "patients.reads.PatientReadPagination",
     "PAGE_SIZE": 50,
     # One mapping of errors to answers, one parser with size and depth limits (common/api.py).
     "EXCEPTION_HANDLER": "common.api.exception_handler",

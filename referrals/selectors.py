@@ -2,7 +2,7 @@
 
 One access helper per object type (STYLE.md 3): ``letter_for_user``,
 ``case_for_user``, ``visit_for_user``, ``rereferral_for_user`` — each 404s
-outside the user's scope.
+outside the user's scope and logs the read of the patient's record (``patients.reads``).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from eligibility.rules.formatting import format_number
 from facilities.models import Facility
 from lib import workdays
 from patients.models import Patient
+from patients.reads import note_record
 from pharmacy.models import Prescription, PrescriptionLine
 from referrals import kmk
 from referrals.factfields import fact_lines
@@ -43,39 +44,47 @@ from referrals.models import (
 
 
 def letter_for_user(user: Any, pk: int) -> BackReferralLetter:
-    return get_object_or_404(
+    letter = get_object_or_404(
         BackReferralLetter.objects.visible_to(user).select_related(
             "patient", "hospital", "facility", "case", "received_by", "decided_by"
         ),
         pk=pk,
     )
+    note_record(letter.patient_id)
+    return letter
 
 
 def case_for_user(user: Any, pk: int) -> PrbCase:
-    return get_object_or_404(
+    case = get_object_or_404(
         PrbCase.objects.visible_to(user).select_related(
             "patient", "patient__pustu", "patient__fktp", "facility"
         ),
         pk=pk,
     )
+    note_record(case.patient_id)
+    return case
 
 
 def visit_for_user(user: Any, pk: int) -> ControlVisit:
-    return get_object_or_404(
+    visit = get_object_or_404(
         ControlVisit.objects.visible_to(user).select_related(
             "case", "case__patient", "case__facility", "recorded_by", "prescription"
         ),
         pk=pk,
     )
+    note_record(visit.case.patient_id)
+    return visit
 
 
 def rereferral_for_user(user: Any, pk: int) -> ReReferral:
-    return get_object_or_404(
+    rereferral = get_object_or_404(
         ReReferral.objects.visible_to(user).select_related(
             "case", "case__patient", "case__facility", "hospital", "created_by", "visit"
         ),
         pk=pk,
     )
+    note_record(rereferral.case.patient_id)
+    return rereferral
 
 
 def letter_list(*, user: Any, status: str = "") -> QuerySet[BackReferralLetter]:

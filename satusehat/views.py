@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.http import AuthedRequest
 from interop.models import OutboxState
 from interop.services import outbox_retry
+from patients.reads import PatientPaginator
 from satusehat import selectors
 
 PAGE_SIZE = 30
@@ -30,7 +30,7 @@ def outbox(request: AuthedRequest) -> HttpResponse:
     _require_facility_staff(request)
     state = request.GET.get("state", "")
     rows = selectors.outbox_list(user=request.user, state=state)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = PatientPaginator(rows, PAGE_SIZE, patient="patient_id").get_page(request.GET.get("page"))
     return render(
         request,
         "satusehat/outbox.html",

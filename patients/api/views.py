@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 from accounts import policy
 from accounts.policy import Capability
 from patients import selectors, services
-from patients.models import Patient, PatientAccessLog
+from patients.models import Patient
 
 
 class PatientOutputSerializer(serializers.ModelSerializer):
@@ -22,6 +22,7 @@ class PatientOutputSerializer(serializers.ModelSerializer):
 
 class PatientListApi(ListAPIView):
     serializer_class = PatientOutputSerializer
+    patient_field = "pk"
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         policy.require(self.request.user, Capability.SEE_PATIENTS)
@@ -39,5 +40,4 @@ class PatientDetailApi(APIView):
     @extend_schema(responses=PatientOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
         patient = selectors.patient_for_user(request.user, pk)
-        services.patient_record_read(request, patient, action=PatientAccessLog.Action.API_VIEW)
         return Response(PatientOutputSerializer(patient).data)

@@ -213,6 +213,7 @@ class StockLevelListApi(APIView):
 
 class StockCardLineListApi(ListAPIView):
     serializer_class = CardLineOutputSerializer
+    patient_field = "patient_id"  # a dispense line names its patient
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         store = selectors.store_for_user(self.request.user, self.kwargs["pk"])

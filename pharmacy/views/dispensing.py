@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts import policy
 from accounts.http import AuthedRequest
 from accounts.policy import Capability
+from patients.reads import PatientPaginator
 from pharmacy import selectors
 from pharmacy.forms import (
     DispenseForm,
@@ -38,9 +38,9 @@ def home(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", Prescription.Status.WAITING)
     if status not in WORKLIST_STATUSES:
         status = Prescription.Status.WAITING
-    page = Paginator(selectors.worklist(user=request.user, status=status), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = PatientPaginator(
+        selectors.worklist(user=request.user, status=status), PAGE_SIZE, patient="patient_id"
+    ).get_page(request.GET.get("page"))
     template = "pharmacy/home.html"
     if request.htmx:
         template += "#worklist"

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,6 +18,8 @@ from accounts import policy
 from accounts.http import AuthedRequest
 from accounts.models import User
 from accounts.policy import Capability
+from patients.models import PatientAccessLog
+from patients.reads import PatientPaginator, note_list
 from pharmacy import exports, selectors
 from pharmacy.forms import (
     DestructionForm,
@@ -145,11 +146,17 @@ def card(request: AuthedRequest, pk: int, medicine_pk: int) -> HttpResponse:
     lot = None
     if request.GET.get("lot", "").isdigit():
         lot = get_object_or_404(Lot, pk=int(request.GET["lot"]), medicine=medicine)
-    lines = selectors.stock_card(store=store, medicine=medicine, lot=lot)
+    lines = list(selectors.stock_card(store=store, medicine=medicine, lot=lot))
     name = f"kartu-stok-{store.facility.kemenkes_code}-{medicine.pk}" + (
         f"-{lot.batch}" if lot else ""
     )
-    if download := download_if_asked(request, filename=name, table=exports.stock_card_table(lines)):
+    download = download_if_asked(request, filename=name, table=exports.stock_card_table(lines))
+    # The card is shown (or downloaded) whole: its dispense lines name their patients.
+    note_list(
+        (line.patient_id for line in lines),
+        action=PatientAccessLog.Action.EXPORT if download else None,
+    )
+    if download:
         return download
     context = {
         "store": store,
@@ -302,11 +309,12 @@ def _destroyable(user: User) -> list[StockBalance]:
 @login_required
 def destruction_list(request: AuthedRequest) -> HttpResponse:
     policy.require(request.user, Capability.SEE_PHARMACY)
-    page = Paginator(
+    page = PatientPaginator(
         Destruction.objects.visible_to(request.user)
         .select_related("facility")
         .order_by("-destroyed_on", "-id"),
         PAGE_SIZE,
+        patient=None,
     ).get_page(request.GET.get("page"))
     return render(request, "pharmacy/destruction_list.html", {"page": page})
 

@@ -19,9 +19,8 @@ from accounts.policy import Capability
 from common.api import StrictSerializer
 from common.text import LONG_TEXT
 from facilities.models import Facility
-from patients.models import Patient, PatientAccessLog
+from patients.models import Patient
 from patients.programs import Program
-from patients.services import patient_record_read
 from patients.validators import validate_birth_date, validate_bpjs_number, validate_nik_format
 from pharmacy.models import Medicine
 from referrals import selectors
@@ -221,19 +220,11 @@ class ReferralCreateApi(APIView):
         )
 
 
-def _audited_read(
-    request: Request, record: Any, patient: Patient, serializer: type[serializers.Serializer]
-) -> Response:
-    """One record of a patient, the read audited in the patient's access log (STYLE.md 7)."""
-    patient_record_read(request, patient, action=PatientAccessLog.Action.API_VIEW)
-    return Response(serializer(record).data)
-
-
 class ReferralDetailApi(APIView):
     @extend_schema(responses=LetterOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
         letter = selectors.letter_for_user(request.user, pk)
-        return _audited_read(request, letter, letter.patient, LetterOutputSerializer)
+        return Response(LetterOutputSerializer(letter).data)
 
 
 class CaseOutputSerializer(serializers.ModelSerializer):
@@ -271,6 +262,7 @@ class CaseDetailOutputSerializer(CaseOutputSerializer):
 
 class CaseListApi(ListAPIView):
     serializer_class = CaseOutputSerializer
+    patient_field = "patient_id"
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         policy.require(self.request.user, Capability.SEE_CASES)
@@ -295,7 +287,7 @@ class CaseDetailApi(APIView):
     @extend_schema(responses=CaseDetailOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
         case = selectors.case_for_user(request.user, pk)
-        return _audited_read(request, case, case.patient, CaseDetailOutputSerializer)
+        return Response(CaseDetailOutputSerializer(case).data)
 
 
 class VisitOutputSerializer(serializers.ModelSerializer):
@@ -324,6 +316,7 @@ class VisitOutputSerializer(serializers.ModelSerializer):
 
 class CaseVisitListApi(ListAPIView):
     serializer_class = VisitOutputSerializer
+    patient_field = "case.patient_id"
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         case = selectors.case_for_user(self.request.user, self.kwargs["pk"])
@@ -338,4 +331,4 @@ class VisitDetailApi(APIView):
     @extend_schema(responses=VisitOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
         visit = selectors.visit_for_user(request.user, pk)
-        return _audited_read(request, visit, visit.case.patient, VisitOutputSerializer)
+        return Response(VisitOutputSerializer(visit).data)

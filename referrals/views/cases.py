@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,8 +15,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.http import AuthedRequest
 from accounts.policy import Capability
+from patients.reads import PatientPaginator
 from patients.selectors import patient_for_user
-from patients.services import patient_record_read
 from referrals import forms, selectors
 from referrals.models import (
     CarePlan,
@@ -46,8 +45,10 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     query = status = ""
     if form.is_valid():
         query, status = form.cleaned_data["q"], form.cleaned_data["status"]
-    page = Paginator(
-        selectors.case_list(user=request.user, status=status, query=query), PAGE_SIZE
+    page = PatientPaginator(
+        selectors.case_list(user=request.user, status=status, query=query),
+        PAGE_SIZE,
+        patient="patient_id",
     ).get_page(request.GET.get("page"))
     template = "referrals/case_list.html"
     if request.htmx:
@@ -80,7 +81,6 @@ def _case_context(request: AuthedRequest, case: PrbCase) -> dict[str, Any]:
 @login_required
 def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)
-    patient_record_read(request, case.patient)
     return render(request, "referrals/case_detail.html", _case_context(request, case))
 
 
@@ -189,7 +189,6 @@ def self_management_tick(request: AuthedRequest, pk: int, item_pk: int) -> HttpR
 @login_required
 def patient_timeline(request: AuthedRequest, patient_pk: int) -> HttpResponse:
     patient = patient_for_user(request.user, patient_pk)
-    patient_record_read(request, patient)
     return render(
         request,
         "referrals/timeline.html",

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,8 +17,8 @@ from accounts.http import AuthedRequest
 from accounts.policy import Capability
 from patients.models import Patient
 from patients.programs import Program
+from patients.reads import PatientPaginator
 from patients.selectors import patient_for_user
-from patients.services import patient_record_read
 from referrals import factfields, forms, kmk, selectors
 from referrals.models import (
     BackReferralLetter,
@@ -43,9 +42,9 @@ def inbox(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in BackReferralLetter.Status.values:
         status = ""
-    page = Paginator(selectors.letter_list(user=request.user, status=status), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = PatientPaginator(
+        selectors.letter_list(user=request.user, status=status), PAGE_SIZE, patient="patient_id"
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "referrals/inbox.html",
@@ -206,7 +205,6 @@ def letter_context(request: AuthedRequest, letter: BackReferralLetter) -> dict[s
 @login_required
 def letter_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     letter = selectors.letter_for_user(request.user, pk)
-    patient_record_read(request, letter.patient)
     context = letter_context(request, letter)
     context["accept_form"] = forms.AcceptForm(
         initial={"control_interval_days": kmk.CONTROL_INTERVAL_DAYS},

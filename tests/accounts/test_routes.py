@@ -65,7 +65,12 @@ def _without_arguments() -> list[str]:
 
 ROLE_USERS = ["dokter1", "perawat1", "pustu_staff1", "farmasi1", "admin1", "dinkes_a"]
 # Reading a page may log the read; nothing else may change.
-LOG_TABLES = {"patients.PatientAccessLog", "sessions.Session", "axes.AccessLog"}
+LOG_TABLES = {
+    "patients.PatientAccessLog",
+    "patients.PatientListAccess",
+    "sessions.Session",
+    "axes.AccessLog",
+}
 
 
 def _row_counts() -> dict[str, int]:
