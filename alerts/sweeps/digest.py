@@ -46,6 +46,22 @@ def _digest_lines(cases: Any, *, as_of: dt.date) -> list[str]:
     return lines
 
 
+def _digest(
+    facility_id: int, roles: list[str], *, key: str, title: str, lines: list[str]
+) -> AlertDraft:
+    """The week's digest alert of one facility (the puskesmas or one of its Pustu)."""
+    return AlertDraft(
+        facility_id=facility_id,
+        kind=Alert.Kind.WEEKLY_DIGEST,
+        key=key,
+        title=title,
+        roles=roles,
+        body="\n".join(lines),
+        link=reverse("alerts:worklist"),
+        severity=Alert.Severity.INFO,
+    )
+
+
 def digest_raise(*, facility_id: int, as_of: dt.date) -> SweepResult:
     """The weekly digest of a puskesmas and of each of its Pustu (one per ISO week)."""
     result = SweepResult()
@@ -75,35 +91,12 @@ def digest_raise(*, facility_id: int, as_of: dt.date) -> SweepResult:
             patient__in=cases.values("patient_id"),
         ).count()
         lines.append(_("Patient reminders sent in the last 7 days: %(n)s") % {"n": sent})
-        drafts.append(
-            AlertDraft(
-                facility_id=facility_id,
-                kind=Alert.Kind.WEEKLY_DIGEST,
-                key=key,
-                title=title,
-                roles=ALL_STAFF_ROLES,
-                body="\n".join(lines),
-                link=reverse("alerts:worklist"),
-                severity=Alert.Severity.INFO,
-            )
-        )
+        drafts.append(_digest(facility_id, ALL_STAFF_ROLES, key=key, title=title, lines=lines))
         for pustu_id in Facility.objects.filter(
             parent_id=facility_id, kind=Facility.Kind.PUSTU
         ).values_list("pk", flat=True):
-            drafts.append(
-                AlertDraft(
-                    facility_id=pustu_id,
-                    kind=Alert.Kind.WEEKLY_DIGEST,
-                    key=key,
-                    title=title,
-                    roles=PUSTU_ROLES,
-                    body="\n".join(
-                        _digest_lines(cases.filter(patient__pustu_id=pustu_id), as_of=as_of)
-                    ),
-                    link=reverse("alerts:worklist"),
-                    severity=Alert.Severity.INFO,
-                )
-            )
+            pustu_lines = _digest_lines(cases.filter(patient__pustu_id=pustu_id), as_of=as_of)
+            drafts.append(_digest(pustu_id, PUSTU_ROLES, key=key, title=title, lines=pustu_lines))
         created = alerts_raise(drafts=drafts)
     result.raised = len(created)
     for alert in created:
