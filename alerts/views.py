@@ -21,7 +21,7 @@ from alerts.forms import ContactForm
 from alerts.models import Alert
 from common.exports import table_response
 from common.forms import put_errors
-from patients.reads import PatientPaginator, note_record
+from patients.reads import PatientPaginator, note_list, note_record
 
 
 def alert_for_user(user: object, pk: int) -> Alert:
@@ -243,4 +243,9 @@ def schedule(request: AuthedRequest) -> HttpResponse:
     policy.require(request.user, Capability.SEE_WORKLIST)
     start = _today()
     days = selectors.schedule(user=request.user, start=start, days=14)
+    # Two weeks shown whole: every patient with a control or an examination on it.
+    note_list(
+        [case.patient_id for day in days for case in day.controls]
+        + [item.care_plan.case.patient_id for day in days for item in day.examinations]
+    )
     return render(request, "alerts/schedule.html", {"days": days, "start": start})

@@ -139,6 +139,12 @@ SURFACES = [
     ),
     Surface("worklist", "dokter1", _static("alerts:worklist"), _case),
     Surface(
+        "control schedule",
+        "dokter1",
+        _static("alerts:schedule"),
+        lambda w, p: CaseFactory(patient=p, next_control_date=TODAY + dt.timedelta(days=2)),
+    ),
+    Surface(
         "alerts list",
         "dokter1",
         _static("alerts:list"),
