@@ -154,6 +154,12 @@ def fifty(world, store1, metformin):  # type: ignore[no-untyped-def]
     return receive(store1, metformin, 50, user=world.farmasi1).lot.balances.get(store=store1)
 
 
+def _move(client, page: str, balance, **fields):  # type: ignore[no-untyped-def]
+    """Post a stock movement page for ``balance`` dated today."""
+    url = reverse(f"pharmacy:{page}", args=[balance.store_id])
+    return client.post(url, {"on": TODAY.isoformat(), "balance": balance.pk, **fields})
+
+
 def _moved_out(store, movement: str) -> list[int]:  # type: ignore[no-untyped-def]
     return list(
         StockCardLine.objects.filter(store=store, movement=movement).values_list(
@@ -165,15 +171,8 @@ def _moved_out(store, movement: str) -> list[int]:  # type: ignore[no-untyped-de
 def test_a_transfer_from_the_page_moves_stock_to_the_other_store(
     world, login, store1, store2, fifty
 ) -> None:
-    response = login(world.farmasi1).post(
-        reverse("pharmacy:transfer", args=[store1.pk]),
-        {
-            "on": TODAY.isoformat(),
-            "balance": fifty.pk,
-            "quantity": 5,
-            "destination": store2.pk,
-            "reference": "M1",
-        },
+    response = _move(
+        login(world.farmasi1), "transfer", fifty, quantity=5, destination=store2.pk, reference="M1"
     )
     assert response.status_code == 302
     fifty.refresh_from_db()
@@ -183,15 +182,8 @@ def test_a_transfer_from_the_page_moves_stock_to_the_other_store(
 
 
 def test_a_return_from_the_page_takes_the_units_out_of_stock(world, login, store1, fifty) -> None:
-    response = login(world.farmasi1).post(
-        reverse("pharmacy:return", args=[store1.pk]),
-        {
-            "on": TODAY.isoformat(),
-            "balance": fifty.pk,
-            "quantity": 5,
-            "supplier": "IFK",
-            "reason": "Rusak kemasan",
-        },
+    response = _move(
+        login(world.farmasi1), "return", fifty, quantity=5, supplier="IFK", reason="Rusak kemasan"
     )
     assert response.status_code == 302
     fifty.refresh_from_db()
@@ -202,15 +194,8 @@ def test_a_return_from_the_page_takes_the_units_out_of_stock(world, login, store
 def test_a_write_off_from_the_page_moves_the_units_to_quarantine(
     world, login, store1, fifty
 ) -> None:
-    response = login(world.farmasi1).post(
-        reverse("pharmacy:write_off", args=[store1.pk]),
-        {
-            "on": TODAY.isoformat(),
-            "balance": fifty.pk,
-            "quantity": 2,
-            "kind": "damaged",
-            "note": "Pecah",
-        },
+    response = _move(
+        login(world.farmasi1), "write_off", fifty, quantity=2, kind="damaged", note="Pecah"
     )
     assert response.status_code == 302
     fifty.refresh_from_db()
