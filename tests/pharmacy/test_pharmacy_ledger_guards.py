@@ -54,3 +54,34 @@ def test_an_access_log_row_cannot_be_rewritten(world) -> None:
         PatientAccessLog.objects.filter(pk=log.pk).update(user=world.dokter2)
     log.refresh_from_db()
     assert log.user == world.dokter1
+
+
+def _triggers_of(table: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+            [table],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_naming_the_guards_in_pgtrigger_ignore_does_not_lift_them(world, store1, metformin) -> None:
+    """Any role may SET pgtrigger.ignore; the guards hold all the same (accounts.audit)."""
+    line = receive(store1, metformin, 10, user=world.farmasi1)
+    names = _triggers_of("pharmacy_stockcardline")
+    assert any("no_update" in name for name in names)
+    ignore = "{" + ",".join(names) + "}"
+    for statement in (
+        "UPDATE pharmacy_stockcardline SET balance_after = 0 WHERE id = %s",
+        "DELETE FROM pharmacy_stockcardline WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", [ignore])
+            cursor.execute(statement, [line.pk])
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", [ignore])
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("TRUNCATE pharmacy_stockcardline CASCADE")
+    line.refresh_from_db()
+    assert line.balance_after == 10
