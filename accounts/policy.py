@@ -21,6 +21,7 @@ How to declare a new page or API (for everyone adding routes):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -74,6 +75,8 @@ class Capability(StrEnum):
     SEE_DASHBOARDS = "see_dashboards"
     MANAGE_INTEGRATIONS = "manage_integrations"
     SEE_BPJS_QUEUE = "see_bpjs_queue"
+    RESEND_PCARE = "resend_pcare"
+    RESEND_APOTEK_CLAIMS = "resend_apotek_claims"
     MAP_BPJS_MEDICINES = "map_bpjs_medicines"
     SEE_SATUSEHAT_OUTBOX = "see_satusehat_outbox"
 
@@ -130,6 +133,11 @@ GRANTS: dict[Capability, tuple[frozenset[str], Any]] = {
         frozenset({DOKTER, PERAWAT, FARMASI, ADMIN}),
         _("See what is sent to BPJS"),
     ),
+    Capability.RESEND_PCARE: (CLINICAL, _("Send a control visit to PCare again")),
+    Capability.RESEND_APOTEK_CLAIMS: (
+        frozenset({FARMASI, ADMIN}),
+        _("Send a claim to Apotek Online again"),
+    ),
     Capability.MAP_BPJS_MEDICINES: (
         frozenset({DINKES}),
         _("Map the formulary to BPJS medicine codes"),
@@ -141,8 +149,11 @@ GRANTS: dict[Capability, tuple[frozenset[str], Any]] = {
 }
 
 
-def allows(user: Any, rule: RouteRule) -> bool:
-    """Whether ``user`` may open a route declared with ``rule`` (see ``ROUTES``)."""
+def allows(user: Any, rule: RouteRule, kwargs: dict[str, Any] | None = None) -> bool:
+    """Whether ``user`` may open a route declared with ``rule`` (see ``ROUTES``), called
+    with the URL arguments ``kwargs``."""
+    if isinstance(rule, ByArgument):
+        return allows(user, rule.rules[str((kwargs or {})[rule.kwarg])], kwargs)
     if rule == PUBLIC:
         return True
     if rule == LOGGED_IN:
@@ -217,7 +228,16 @@ def table_markdown() -> str:
 LOGGED_IN = "logged_in"  # any logged-in user; the view decides what there is to see
 PUBLIC = "public"  # login, password reset, the API schema's own login check
 
-RouteRule = Capability | tuple[Capability, ...] | str
+
+@dataclass(frozen=True)
+class ByArgument:
+    """A route whose capability depends on one of its URL arguments (which outbox)."""
+
+    kwarg: str
+    rules: dict[str, Capability]
+
+
+RouteRule = Capability | tuple[Capability, ...] | str | ByArgument
 
 # Every named URL and what opening it (GET) needs. A new route is declared here, by URL
 # name, with the capability of its page (writes check theirs in the view);
@@ -298,7 +318,9 @@ ROUTES: dict[str, RouteRule] = {
     "bpjs:credentials": Capability.MANAGE_INTEGRATIONS,
     "bpjs:srb_fill": Capability.RECEIVE_LETTER,
     "bpjs:participant": Capability.SEE_BPJS_QUEUE,
-    "bpjs:queue_resend": Capability.SEE_BPJS_QUEUE,
+    "bpjs:queue_resend": ByArgument(
+        "kind", {"pcare": Capability.RESEND_PCARE, "apotek": Capability.RESEND_APOTEK_CLAIMS}
+    ),
     "bpjs:apotek_claims": Capability.SEE_CLAIMS,
     "bpjs:medicine_mapping": Capability.MAP_BPJS_MEDICINES,
     "api-patient-list": Capability.SEE_PATIENTS,

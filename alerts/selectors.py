@@ -311,6 +311,7 @@ def worklist_counts(*, user: Any, as_of: dt.date, pustu_id: int | None = None) -
 
 def worklist_case_for_user(user: Any, pk: int, *, as_of: dt.date) -> PrbCase:
     """The access helper for a worklist row: 404 outside the user's scope."""
+    policy.require(user, Capability.SEE_WORKLIST)
     case = get_object_or_404(
         with_worklist_facts(PrbCase.objects.visible_to(user), as_of=as_of).select_related(
             "patient", "patient__pustu"

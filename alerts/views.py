@@ -28,6 +28,7 @@ def alert_for_user(user: object, pk: int) -> Alert:
     """The access helper for alerts: 404 outside the user's facility and role.
 
     Opening an alert is a read of its patient's record (``patients.reads``)."""
+    policy.require(user, Capability.SEE_NOTIFICATIONS)
     alert = get_object_or_404(Alert.objects.visible_to(user), pk=pk)
     note_record(alert.patient_id)
     return alert

@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import policy
 from accounts.http import AuthedRequest
+from accounts.policy import Capability
 from bpjs import forms, selectors, services
 from bpjs.models import ApotekClaimOutbox, BpjsCredentials, BpjsMedicine, PCareVisitOutbox
 from facilities.models import Facility
@@ -29,24 +31,20 @@ from patients.selectors import patient_for_user
 from referrals import views as referral_views
 
 PAGE_SIZE = 25
-SETTINGS_ROLES = {"admin"}
-INTAKE_ROLES = {"dokter", "perawat", "admin"}
-QUEUE_ROLES = {"dokter", "perawat", "farmasi", "admin"}
-CLAIM_ROLES = {"farmasi", "admin"}
 OUTBOXES: dict[str, type[PCareVisitOutbox] | type[ApotekClaimOutbox]] = {
     "pcare": PCareVisitOutbox,
     "apotek": ApotekClaimOutbox,
 }
-RESEND_ROLES = {"pcare": {"dokter", "perawat", "admin"}, "apotek": {"farmasi", "admin"}}
+RESEND = {"pcare": Capability.RESEND_PCARE, "apotek": Capability.RESEND_APOTEK_CLAIMS}
 
 
-def _puskesmas(request: AuthedRequest, roles: set[str]) -> Facility:
-    """The user's puskesmas (a Pustu works under its puskesmas), if the role may be here."""
+def _puskesmas(request: AuthedRequest, capability: Capability) -> Facility:
+    """The user's puskesmas (a Pustu works under its puskesmas), if the policy lets the
+    user be here."""
     user = request.user
+    policy.require(user, capability)
     facility = getattr(user, "facility", None)
-    if facility is None or not (user.is_superuser or user.is_facility_staff):
-        raise PermissionDenied
-    if not user.is_superuser and (user.role not in roles or user.role == user.Role.PUSTU):
+    if facility is None:
         raise PermissionDenied
     home = facility.parent if facility.kind == Facility.Kind.PUSTU and facility.parent else facility
     if home.kind not in Facility.PRIMARY_CARE:  # hospitals and pharmacies have no PCare
@@ -62,7 +60,7 @@ def _puskesmas(request: AuthedRequest, roles: set[str]) -> Facility:
 @login_required
 @require_http_methods(["GET", "POST"])
 def credentials_edit(request: AuthedRequest) -> HttpResponse:
-    facility = _puskesmas(request, SETTINGS_ROLES)
+    facility = _puskesmas(request, Capability.MANAGE_INTEGRATIONS)
     stored = BpjsCredentials.objects.filter(facility=facility).first()
     form = forms.CredentialsForm(request.POST or None, instance=stored)
     if request.method == "POST" and form.is_valid():
@@ -90,7 +88,7 @@ def srb_fill(request: AuthedRequest) -> HttpResponse:
     Posted from the intake form (htmx or a plain submit): what the doctor typed stays,
     what VClaim knows is filled in, nothing is saved.
     """
-    facility = _puskesmas(request, INTAKE_ROLES)
+    facility = _puskesmas(request, Capability.RECEIVE_LETTER)
     if request.headers.get("HX-Trigger") == "letter-form":
         # Leaving the SEP field for the button fires the form's live check, which htmx
         # sends to the clicked button's formaction; the fill itself answers with the whole
@@ -127,7 +125,7 @@ def srb_fill(request: AuthedRequest) -> HttpResponse:
 @login_required
 def participant_check(request: AuthedRequest) -> HttpResponse:
     """PCare ``peserta``: card active? registered at which FKTP? (intake and each visit)."""
-    facility = _puskesmas(request, QUEUE_ROLES)
+    facility = _puskesmas(request, Capability.SEE_BPJS_QUEUE)
     patient = None
     if request.GET.get("patient"):
         patient = patient_for_user(request.user, int(request.GET["patient"]))
@@ -154,7 +152,7 @@ def participant_check(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def queue(request: AuthedRequest) -> HttpResponse:
-    facility = _puskesmas(request, QUEUE_ROLES)
+    facility = _puskesmas(request, Capability.SEE_BPJS_QUEUE)
     kind = request.GET.get("jenis", "pcare")
     if kind not in OUTBOXES:
         raise Http404
@@ -185,7 +183,7 @@ def queue(request: AuthedRequest) -> HttpResponse:
             "states": OutboxState.choices,
             "page": page,
             "counts": counts,
-            "can_resend": request.user.is_superuser or request.user.role in RESEND_ROLES[kind],
+            "can_resend": policy.can(request.user, RESEND[kind]),
         },
     )
 
@@ -195,11 +193,9 @@ def queue(request: AuthedRequest) -> HttpResponse:
 def queue_resend(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
     if kind not in OUTBOXES:
         raise Http404
-    facility = _puskesmas(request, QUEUE_ROLES)
+    facility = _puskesmas(request, Capability.SEE_BPJS_QUEUE)
     row = get_object_or_404(OUTBOXES[kind], pk=pk, facility=facility)
-    user = request.user
-    if not user.is_superuser and user.role not in RESEND_ROLES[kind]:
-        raise PermissionDenied
+    policy.require(request.user, RESEND[kind])
     if row.state == OutboxState.SENT:
         messages.info(request, _("Already sent; nothing to resend."))
     elif outbox_retry(row=row):
@@ -215,7 +211,7 @@ def queue_resend(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def apotek_claims(request: AuthedRequest) -> HttpResponse:
-    facility = _puskesmas(request, CLAIM_ROLES)
+    facility = _puskesmas(request, Capability.SEE_CLAIMS)
     today = timezone.localdate()
     form = forms.MonthForm(request.GET or {"month": f"{today:%Y-%m}"})
     month = form.cleaned_data["month"] if form.is_valid() else today.replace(day=1)
@@ -242,17 +238,11 @@ def apotek_claims(request: AuthedRequest) -> HttpResponse:
 # ---------------------------------------------------------------- medicine mapping
 
 
-def _require_district_pharmacist(request: AuthedRequest) -> None:
-    user = request.user
-    if not (user.is_superuser or user.is_dinkes):
-        raise PermissionDenied
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def medicine_mapping(request: AuthedRequest) -> HttpResponse:
     """The district pharmacist maps BPJS's PRB medicine codes to the formulary."""
-    _require_district_pharmacist(request)
+    policy.require(request.user, Capability.MAP_BPJS_MEDICINES)
     if request.method == "POST":
         form = forms.MedicineMappingForm(request.POST)
         if form.is_valid():

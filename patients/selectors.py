@@ -4,7 +4,9 @@ from django.apps import apps
 from django.db.models import F, QuerySet, Value
 from django.shortcuts import get_object_or_404
 
+from accounts import policy
 from accounts.models import User
+from accounts.policy import Capability
 from patients.models import Patient, PatientAccessLog, PatientListAccess
 from patients.reads import note_record
 
@@ -12,7 +14,9 @@ from patients.reads import note_record
 def patient_for_user(user: Any, pk: int) -> Patient:
     """The access helper for patient records: 404 outside the user's scope (STYLE.md 3).
 
-    Like every access helper it logs the read (``patients.reads``)."""
+    Like every access helper it logs the read (``patients.reads``); a role that does not
+    see patients gets 403 first."""
+    policy.require(user, Capability.SEE_PATIENTS)
     patient = get_object_or_404(
         Patient.objects.visible_to(user).select_related("fktp", "pustu"), pk=pk
     )

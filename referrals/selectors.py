@@ -44,6 +44,7 @@ from referrals.models import (
 
 
 def letter_for_user(user: Any, pk: int) -> BackReferralLetter:
+    policy.require(user, Capability.SEE_REFERRALS)
     letter = get_object_or_404(
         BackReferralLetter.objects.visible_to(user).select_related(
             "patient", "hospital", "facility", "case", "received_by", "decided_by"
@@ -55,6 +56,7 @@ def letter_for_user(user: Any, pk: int) -> BackReferralLetter:
 
 
 def case_for_user(user: Any, pk: int) -> PrbCase:
+    policy.require(user, Capability.SEE_CASES)
     case = get_object_or_404(
         PrbCase.objects.visible_to(user).select_related(
             "patient", "patient__pustu", "patient__fktp", "facility"
@@ -66,6 +68,7 @@ def case_for_user(user: Any, pk: int) -> PrbCase:
 
 
 def visit_for_user(user: Any, pk: int) -> ControlVisit:
+    policy.require(user, Capability.SEE_CASES)
     visit = get_object_or_404(
         ControlVisit.objects.visible_to(user).select_related(
             "case", "case__patient", "case__facility", "recorded_by", "prescription"
@@ -77,6 +80,7 @@ def visit_for_user(user: Any, pk: int) -> ControlVisit:
 
 
 def rereferral_for_user(user: Any, pk: int) -> ReReferral:
+    policy.require(user, Capability.SEE_CASES)
     rereferral = get_object_or_404(
         ReReferral.objects.visible_to(user).select_related(
             "case", "case__patient", "case__facility", "hospital", "created_by", "visit"
@@ -209,7 +213,9 @@ def patient_timeline(*, user: Any, patient: Patient) -> list[dict[str, Any]]:
                 _("Back-referral letter %(number)s from %(hospital)s")
                 % {"number": letter.srb_number, "hospital": letter.hospital},
                 letter.get_status_display(),
-                reverse("referrals:letter_detail", args=[letter.pk]),
+                reverse("referrals:letter_detail", args=[letter.pk])
+                if policy.can(user, Capability.SEE_REFERRALS)
+                else "",
             )
         )
     for visit in (

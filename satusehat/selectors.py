@@ -7,12 +7,15 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
+from accounts import policy
+from accounts.policy import Capability
 from interop.models import OutboxState
 from satusehat.models import SatusehatOutbox, SatusehatSettings
 
 
 def outbox_row_for_user(user: Any, pk: int) -> SatusehatOutbox:
-    """The access helper for outbox rows: 404 outside the user's scope."""
+    """The access helper for outbox rows: 403 without the outbox, 404 outside the scope."""
+    policy.require(user, Capability.SEE_SATUSEHAT_OUTBOX)
     return get_object_or_404(SatusehatOutbox.objects.visible_to(user), pk=pk)
 
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import policy
 from accounts.http import AuthedRequest
+from accounts.policy import Capability
 from interop.models import OutboxState
 from interop.services import outbox_retry
 from patients.reads import PatientPaginator
@@ -20,14 +21,9 @@ from satusehat import selectors
 PAGE_SIZE = 30
 
 
-def _require_facility_staff(request: AuthedRequest) -> None:
-    if not (request.user.is_superuser or request.user.is_facility_staff):
-        raise PermissionDenied
-
-
 @login_required
 def outbox(request: AuthedRequest) -> HttpResponse:
-    _require_facility_staff(request)
+    policy.require(request.user, Capability.SEE_SATUSEHAT_OUTBOX)
     state = request.GET.get("state", "")
     rows = selectors.outbox_list(user=request.user, state=state)
     page = PatientPaginator(rows, PAGE_SIZE, patient="patient_id").get_page(request.GET.get("page"))
@@ -47,7 +43,7 @@ def outbox(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def outbox_resend(request: AuthedRequest, pk: int) -> HttpResponse:
-    _require_facility_staff(request)
+    policy.require(request.user, Capability.SEE_SATUSEHAT_OUTBOX)
     row = selectors.outbox_row_for_user(request.user, pk)
     if row.is_sent:
         messages.info(request, _("Already sent."))

@@ -68,6 +68,11 @@ class World:
 
 @pytest.fixture
 def world(db: None) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """The world itself, for a fixture of wider scope that opens the database itself."""
     regency_a, regency_b = RegencyFactory(), RegencyFactory()
     pkm1 = FacilityFactory(regency=regency_a, name="Puskesmas Satu")
     pustu1 = PustuFactory(parent=pkm1, name="Pustu Satu")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from accounts import policy
 from accounts.http import AuthedRequest
 from accounts.policy import Capability
 from patients.reads import PatientPaginator
@@ -188,6 +189,7 @@ def self_management_tick(request: AuthedRequest, pk: int, item_pk: int) -> HttpR
 
 @login_required
 def patient_timeline(request: AuthedRequest, patient_pk: int) -> HttpResponse:
+    policy.require(request.user, Capability.SEE_CASES)
     patient = patient_for_user(request.user, patient_pk)
     return render(
         request,

@@ -74,7 +74,8 @@ def test_it_rejects_other_facility(world, login, name: str) -> None:
 
 def test_dinkes_cannot_open_a_patient_record(world, login) -> None:
     client = login(world.dinkes_a)
-    assert client.get(reverse("patients:detail", args=[world.patient1.pk])).status_code == 404
+    # The policy refuses the role before the scope is asked (403, not 404).
+    assert client.get(reverse("patients:detail", args=[world.patient1.pk])).status_code == 403
     assert "Siti Lubis" not in client.get(reverse("patients:list")).content.decode()
 
 
