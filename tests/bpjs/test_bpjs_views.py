@@ -324,11 +324,18 @@ def test_monitoring_is_reconciled_against_what_prb_dispensed(
 
 
 def test_claims_of_another_puskesmas_are_not_listed(world: World, login, dispensed) -> None:  # type: ignore[no-untyped-def]
-    farmasi2_page = login(world.farmasi2).get(_november_claims())
+    """Puskesmas 1 has a November claim: its pharmacist sees it, puskesmas 2's pharmacist
+    neither sees it nor, by submitting their own month, sends it."""
+    url = _november_claims()
+    assert world.patient1.name in login(world.farmasi1).get(url).content.decode()
+    farmasi2_page = login(world.farmasi2).get(url)
+    assert farmasi2_page.status_code == 200
     assert world.patient1.name not in farmasi2_page.content.decode()
-    farmasi2_post = login(world.farmasi2).post(_november_claims())
+    farmasi2_post = login(world.farmasi2).post(url)
     assert farmasi2_post.status_code == 302
     assert not ApotekClaimOutbox.objects.exists()
+    login(world.farmasi1).post(url)
+    assert ApotekClaimOutbox.objects.get().prescription == dispensed  # the same post, at home
 
 
 @pytest.mark.parametrize("who", ["dokter1", "perawat1", "dinkes_a"])

@@ -392,4 +392,30 @@ def test_other_facilitys_lists_do_not_show_pkm1(world, login, pkm1_stock) -> Non
         pkm1_stock["destruction"].number
         not in client.get(reverse("pharmacy:destruction_list")).content.decode()
     )
-    assert "Siti Lubis" not in client.get(reverse("pharmacy:claims")).content.decode()
+
+
+def test_claims_show_the_own_puskesmas_and_never_another(
+    world, login, store1, store2, metformin
+) -> None:
+    """Both puskesmas have claims in October: each pharmacist sees their own patient's
+    claim (page and CSV) and never the other's."""
+    for store, patient, user in (
+        (store1, world.patient1, world.farmasi1),
+        (store2, world.patient2, world.farmasi2),
+    ):
+        receive(store, metformin, 100, user=user, on=dt.date(2026, 10, 1))
+        services.stock_dispense(
+            actor=user,
+            prescription=prescribe(world, patient, metformin, 40, on=dt.date(2026, 10, 3)),
+            dispensed_on=dt.date(2026, 10, 3),
+        )
+    url = reverse("pharmacy:claims")
+    for user, own, other in (
+        (world.farmasi1, world.patient1, world.patient2),
+        (world.farmasi2, world.patient2, world.patient1),
+    ):
+        client = login(user)
+        page = client.get(url, {"month": "2026-10"}).content.decode()
+        csv = client.get(url, {"month": "2026-10", "format": "csv"}).content.decode("utf-8-sig")
+        assert own.name in page and own.bpjs_number in csv, user
+        assert other.name not in page and other.bpjs_number not in csv, user
