@@ -30,8 +30,9 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import APIView
+
+from common.pagination import StrictPageNumberPagination
 
 # What a row of a list shows: an attribute path to the patient's id ("pk" for patients,
 # "patient_id", "case.patient_id"), a function of the row, or None for no patient at all.
@@ -124,8 +125,9 @@ def view_patient_getter(view: Any) -> Callable[[Any], int | None] | None:
     return patient_getter(view.patient_field)
 
 
-class PatientReadPagination(PageNumberPagination):
-    """The API's pagination: notes the patients of the page (the view's ``patient_field``)."""
+class PatientReadPagination(StrictPageNumberPagination):
+    """The API's pagination: notes the patients of the page (the view's ``patient_field``);
+    an empty or non-numeric page is refused (``common.pagination``)."""
 
     def paginate_queryset(
         self, queryset: Any, request: Any, view: APIView | None = None

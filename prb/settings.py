@@ -233,6 +233,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The errors each operation can answer (401, 403, 404, 400, 413, 415) are in the schema.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "common.api_schema.document_errors",
+    ],
     # Several models call their choices "status": name each set in the schema.
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "referrals.models.CaseStatus",

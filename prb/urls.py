@@ -76,3 +76,6 @@ urlpatterns = [
         name="api-docs",
     ),
 ]
+
+# An API URL no route matches answers JSON; pages keep the 404 page.
+handler404 = "common.api.not_found"

@@ -260,16 +260,26 @@ class CaseDetailOutputSerializer(CaseOutputSerializer):
         ]
 
 
+class CaseListQuerySerializer(serializers.Serializer):
+    """The list's filters: a status outside the schema's enum is a 400, not an empty list."""
+
+    q = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    status = serializers.ChoiceField(choices=PrbCase.Status.choices, required=False)
+
+
 class CaseListApi(ListAPIView):
     serializer_class = CaseOutputSerializer
     patient_field = "patient_id"
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         policy.require(self.request.user, Capability.SEE_CASES)
+        # A plain dict: a QueryDict would read an empty ?status= as absent (HTML form rules).
+        filters = CaseListQuerySerializer(data=self.request.query_params.dict())
+        filters.is_valid(raise_exception=True)
         return selectors.case_list(
             user=self.request.user,
-            status=self.request.GET.get("status", ""),
-            query=self.request.GET.get("q", ""),
+            status=filters.validated_data.get("status", ""),
+            query=filters.validated_data.get("q", ""),
         )
 
     @extend_schema(
