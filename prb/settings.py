@@ -260,41 +260,24 @@ CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Alerts (docs/alerts.md): each sweep job fans out one task per puskesmas.
+_ALERT_SWEEPS = (  # (beat job, sweep, when)
+    ("alerts-overdue-sweep", "overdue", crontab(hour=5, minute=0)),
+    ("alerts-rereferral-sweep", "rereferral", crontab(hour=5, minute=10)),
+    ("alerts-stock-sweep", "stock", crontab(hour=5, minute=20)),
+    ("alerts-sle-review-sweep", "sle_review", crontab(hour=5, minute=30)),
+    ("alerts-patient-reminders", "reminders", crontab(hour=7, minute=0)),
+    ("alerts-weekly-digest", "digest", crontab(hour=6, minute=0, day_of_week=1)),
+)
+
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "sessions-clear-expired": {
         "task": "accounts.tasks.sessions_clear_expired",
         "schedule": crontab(hour=1, minute=0),
     },
-    # Alerts (docs/alerts.md): each job fans out one task per puskesmas.
-    "alerts-overdue-sweep": {
-        "task": "alerts.tasks.sweep_all",
-        "schedule": crontab(hour=5, minute=0),
-        "args": ("overdue",),
-    },
-    "alerts-rereferral-sweep": {
-        "task": "alerts.tasks.sweep_all",
-        "schedule": crontab(hour=5, minute=10),
-        "args": ("rereferral",),
-    },
-    "alerts-stock-sweep": {
-        "task": "alerts.tasks.sweep_all",
-        "schedule": crontab(hour=5, minute=20),
-        "args": ("stock",),
-    },
-    "alerts-sle-review-sweep": {
-        "task": "alerts.tasks.sweep_all",
-        "schedule": crontab(hour=5, minute=30),
-        "args": ("sle_review",),
-    },
-    "alerts-patient-reminders": {
-        "task": "alerts.tasks.sweep_all",
-        "schedule": crontab(hour=7, minute=0),
-        "args": ("reminders",),
-    },
-    "alerts-weekly-digest": {
-        "task": "alerts.tasks.sweep_all",
-        "schedule": crontab(hour=6, minute=0, day_of_week=1),
-        "args": ("digest",),
+    **{
+        job: {"task": "alerts.tasks.sweep_all", "schedule": when, "args": (sweep,)}
+        for job, sweep, when in _ALERT_SWEEPS
     },
     # The stock card is the record (KMK III.C.6): recompute every balance from it nightly.
     "pharmacy-ledger-reconcile": {

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import urls as auth_urls
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
@@ -32,32 +33,9 @@ urlpatterns = [
         name="login_redirect",
     ),
     # The rest of django.contrib.auth.urls, without its own login page.
-    path("akun/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
-        "akun/password_change/",
-        auth_views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
-    path(
-        "akun/password_change/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
-        name="password_change_done",
-    ),
-    path("akun/password_reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
-    path(
-        "akun/password_reset/done/",
-        auth_views.PasswordResetDoneView.as_view(),
-        name="password_reset_done",
-    ),
-    path(
-        "akun/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
-        name="password_reset_confirm",
-    ),
-    path(
-        "akun/reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(),
-        name="password_reset_complete",
+        "akun/",
+        include([p for p in auth_urls.urlpatterns if getattr(p, "name", None) != "login"]),
     ),
     path("pasien/", include("patients.urls")),
     path("rujukan/", include("referrals.urls")),

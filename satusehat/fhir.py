@@ -11,7 +11,7 @@ so the same record sent twice is recognised (``keys``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -35,40 +35,23 @@ class Refs(Protocol):
 # ---------------------------------------------------------------- keys (one per resource)
 
 
-def encounter_key(visit: Any) -> str:
-    return f"visit-{visit.pk}"
+def _key(prefix: str, suffix: str = "") -> Callable[[Any], str]:
+    """The key of the resource made from a record: ``{prefix}-{pk}{suffix}``."""
+    return lambda record: f"{prefix}-{record.pk}{suffix}"
 
 
-def condition_key(visit: Any) -> str:
-    return f"visit-{visit.pk}-diagnosis"
+encounter_key = _key("visit")
+condition_key = _key("visit", "-diagnosis")
+# A prescription line is both the Medication and the MedicationRequest (two resource types).
+medication_key = medication_request_key = _key("rx-item")
+prescription_key = _key("rx")
+dispense_key = _key("dispense")
+service_request_key = _key("rereferral")
+episode_key = _key("prb-case")
 
 
 def observation_key(visit: Any, fact: str) -> str:
     return f"visit-{visit.pk}-{fact.replace('_', '-')}"
-
-
-def medication_key(line: Any) -> str:
-    return f"rx-item-{line.pk}"
-
-
-def medication_request_key(line: Any) -> str:
-    return f"rx-item-{line.pk}"
-
-
-def prescription_key(prescription: Any) -> str:
-    return f"rx-{prescription.pk}"
-
-
-def dispense_key(card_line: Any) -> str:
-    return f"dispense-{card_line.pk}"
-
-
-def service_request_key(referral: Any) -> str:
-    return f"rereferral-{referral.pk}"
-
-
-def episode_key(case: Any) -> str:
-    return f"prb-case-{case.pk}"
 
 
 def _identifier(refs: Refs, kind: str, value: str) -> dict[str, str]:

@@ -96,17 +96,20 @@ def negate(finding: Finding) -> Finding:
     return Finding(FALSE if finding.truth is TRUE else TRUE, finding.reason)
 
 
+def _given(condition: Finding, branch: Finding) -> Finding:
+    """The branch a decided condition leads to, its reason after the condition's."""
+    return Finding(
+        branch.truth, f"{condition.reason}{REASON_SEPARATOR}{branch.reason}", branch.missing
+    )
+
+
 def implies(condition: Finding, consequence: Finding) -> Finding:
     """ "If X then Y": met when X is false, Y when X is true; with X unknown,
     met only if Y is met, else unknown."""
     if condition.truth is FALSE:
         return Finding(TRUE, f"{condition.reason} (tidak berlaku)")
     if condition.truth is TRUE:
-        return Finding(
-            consequence.truth,
-            f"{condition.reason}{REASON_SEPARATOR}{consequence.reason}",
-            consequence.missing,
-        )
+        return _given(condition, consequence)
     if consequence.truth is TRUE:
         return Finding(TRUE, consequence.reason)
     return Finding(
@@ -129,17 +132,9 @@ def choose(
     the two branches in the reason.
     """
     if condition.truth is TRUE:
-        return Finding(
-            when_true.truth,
-            f"{condition.reason}{REASON_SEPARATOR}{when_true.reason}",
-            when_true.missing,
-        )
+        return _given(condition, when_true)
     if condition.truth is FALSE:
-        return Finding(
-            when_false.truth,
-            f"{condition.reason}{REASON_SEPARATOR}{when_false.reason}",
-            when_false.missing,
-        )
+        return _given(condition, when_false)
     if when_true.reason == when_false.reason:  # e.g. the value itself is missing
         branches = when_true.reason
     else:
