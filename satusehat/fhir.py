@@ -54,6 +54,11 @@ def observation_key(visit: Any, fact: str) -> str:
     return f"visit-{visit.pk}-{fact.replace('_', '-')}"
 
 
+def _days(count: int) -> dict[str, Any]:
+    """A duration in days (UCUM ``d``)."""
+    return {"value": count, "unit": "days", "system": codes.UCUM_SYSTEM, "code": "d"}
+
+
 def _identifier(refs: Refs, kind: str, value: str) -> dict[str, str]:
     return {
         "system": codes.identifier_system(kind, refs.organization_id),
@@ -300,12 +305,7 @@ def medication_request_resource(
         "dispenseRequest": {
             "validityPeriod": {"start": _date(prescription.prescribed_on)},
             "quantity": {"value": line.quantity, "unit": line.medicine.unit},
-            "expectedSupplyDuration": {
-                "value": days,
-                "unit": "days",
-                "system": codes.UCUM_SYSTEM,
-                "code": "d",
-            },
+            "expectedSupplyDuration": _days(days),
             "performer": refs.organization(prescription.facility),
         },
     }
@@ -337,12 +337,7 @@ def medication_dispense_resource(
         "location": refs.pharmacy(prescription.facility),
         "authorizingPrescription": [refs.local("MedicationRequest", medication_request_key(line))],
         "quantity": {"value": card_line.quantity_out, "unit": line.medicine.unit},
-        "daysSupply": {
-            "value": 30 * (prescription.months or 1),
-            "unit": "days",
-            "system": codes.UCUM_SYSTEM,
-            "code": "d",
-        },
+        "daysSupply": _days(30 * (prescription.months or 1)),
         "whenHandedOver": _date(card_line.date),
         "dosageInstruction": [{"sequence": 1, "text": line.signa or "-"}],
         "note": [{"text": f"Batch {card_line.lot.batch}, ED {card_line.lot.expiry_date:%Y-%m-%d}"}],

@@ -63,17 +63,23 @@ def _join_undecided(findings: tuple[Finding, ...]) -> str:
     return REASON_SEPARATOR.join(dict.fromkeys([f.reason for f in findings]))
 
 
+def _combine(parts: tuple[Finding, ...], *, decisive: Truth, otherwise: Truth) -> Finding:
+    """AND (a false part decides) and OR (a true part decides): the deciding parts are
+    named; else unknown if any part is unknown; else ``otherwise`` with every part."""
+    truths = [part.truth for part in parts]
+    if decisive in truths:
+        return Finding(decisive, _join([part for part in parts if part.truth is decisive]))
+    if UNKNOWN in truths:
+        return Finding(UNKNOWN, _join_undecided(parts), merge_missing(parts))
+    return Finding(otherwise, _join(parts))
+
+
 def all_of(*parts: Finding) -> Finding:
     """AND: not met if any part is not met, else unknown if any is unknown.
 
     The reason of a failed AND names only the failing parts.
     """
-    truths = [part.truth for part in parts]
-    if FALSE in truths:
-        return Finding(FALSE, _join([part for part in parts if part.truth is FALSE]))
-    if UNKNOWN in truths:
-        return Finding(UNKNOWN, _join_undecided(parts), merge_missing(parts))
-    return Finding(TRUE, _join(parts))
+    return _combine(parts, decisive=FALSE, otherwise=TRUE)
 
 
 def any_of(*parts: Finding) -> Finding:
@@ -82,12 +88,7 @@ def any_of(*parts: Finding) -> Finding:
     When unknown, ``missing`` lists every undecided alternative. The reason
     of a met OR names only the parts that hold.
     """
-    truths = [part.truth for part in parts]
-    if TRUE in truths:
-        return Finding(TRUE, _join([part for part in parts if part.truth is TRUE]))
-    if UNKNOWN in truths:
-        return Finding(UNKNOWN, _join_undecided(parts), merge_missing(parts))
-    return Finding(FALSE, _join(parts))
+    return _combine(parts, decisive=TRUE, otherwise=FALSE)
 
 
 def negate(finding: Finding) -> Finding:

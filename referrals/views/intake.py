@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django.contrib import messages
@@ -130,11 +131,7 @@ def letter_create(request: AuthedRequest) -> HttpResponse:
         if request.GET.get("patient"):
             patient = patient_for_user(request.user, int(request.GET["patient"]))
             initial.update(
-                nik=patient.nik,
-                bpjs_number=patient.bpjs_number,
-                name=patient.name,
-                sex=patient.sex,
-                birth_date=patient.birth_date,
+                asdict(letters.PatientInput.of(patient)),
                 phone=patient.phone,
                 address=patient.address,
             )
