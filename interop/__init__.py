@@ -25,11 +25,13 @@ HTTP (``interop.transport``; not ``http``, which would shadow the standard libra
     bodies (they carry signatures, tokens and patient data).
 
 Outbox (``interop.models.OutboxItem``, ``interop.services``, ``interop.tasks``)
-    An abstract model: ``state`` waiting/sent/failed, ``attempts``, ``next_attempt_at``,
-    ``last_error`` (for people), ``remote_id``, ``idempotency_key``. A concrete outbox names
-    its Celery task in ``deliver_task``; the task calls ``outbox_deliver(row_type, pk, send)``
-    which claims the row with one conditional update (``state=waiting`` and due, pushing
-    ``next_attempt_at`` forward by a lease), so two workers never send the same row at once
+    An abstract model: ``facility`` (whose credentials send the row), ``state``
+    waiting/sent/failed, ``attempts``, ``next_attempt_at``, ``last_error`` (for people),
+    ``remote_id``, ``idempotency_key``; ``outbox_due_index`` names each concrete outbox's
+    index of the beat job's query. A concrete outbox names its Celery task in
+    ``deliver_task``; the task calls ``outbox_deliver(row_type, pk, send)`` which claims the
+    row with one conditional update (``state=waiting`` and due, pushing ``next_attempt_at``
+    forward by a lease), so two workers never send the same row at once
     and a worker that dies only delays it by the lease. ``send`` returns the remote id, or
     raises: transient errors wait ``outbox_backoff(attempts)`` (1, 2, 4 … minutes, at most
     6 hours; after ``OUTBOX_MAX_ATTEMPTS`` the row is failed), other errors fail the row at
