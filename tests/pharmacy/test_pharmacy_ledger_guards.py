@@ -78,10 +78,13 @@ def test_naming_the_guards_in_pgtrigger_ignore_does_not_lift_them(world, store1,
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", [ignore])
             cursor.execute(statement, [line.pk])
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", [ignore])
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("TRUNCATE pharmacy_stockcardline CASCADE")
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", [ignore])
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE pharmacy_stockcardline CASCADE")
     line.refresh_from_db()
     assert line.balance_after == 10
