@@ -181,6 +181,16 @@ def can(user: Any, capability: Capability) -> bool:
     return getattr(user, "facility_id", None) is not None
 
 
+def works_at_pustu(user: Any) -> bool:
+    """Pustu staff: their scope is their Pustu's patients, and home visits are theirs."""
+    return getattr(user, "role", None) == PUSTU
+
+
+def role_of(user: Any) -> str:
+    """The role an alert or a message is addressed to (``Alert.roles``)."""
+    return str(getattr(user, "role", "") or "")
+
+
 def require(user: Any, capability: Capability) -> None:
     """403 unless ``user`` holds ``capability``."""
     if not can(user, capability):

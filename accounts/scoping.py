@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 
+from accounts import policy
+
 Q = TypeVar("Q", bound=QuerySet[Any])
 
 
@@ -24,6 +26,6 @@ def staff_scope(
         return queryset.all()
     if not user.is_facility_staff:
         return queryset.none()
-    if user.role == user.Role.PUSTU and pustu_field is not None:
+    if policy.works_at_pustu(user) and pustu_field is not None:
         return queryset.filter(**{f"{pustu_field}_id": user.facility_id})
     return queryset.filter(**{f"{facility_field}_id": user.facility.home_puskesmas_id})

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts import policy
 from accounts.audit import tracked
 from common.models import foreign_key, staff_fk
 from facilities.models import Facility
@@ -22,7 +23,7 @@ class AlertQuerySet(models.QuerySet["Alert"]):
             return self.none()
         return self.filter(
             facility_id=user.facility_id,  # type: ignore[attr-defined]
-            roles__contains=[user.role],  # type: ignore[attr-defined]
+            roles__contains=[policy.role_of(user)],
         )
 
     def unresolved(self) -> "AlertQuerySet":

@@ -324,7 +324,7 @@ def worklist_case_for_user(user: Any, pk: int, *, as_of: dt.date) -> PrbCase:
 
 def pustus_for_user(user: Any) -> QuerySet[Facility]:
     """The Pustu a puskesmas user may filter the worklist by (none for Pustu staff)."""
-    if not getattr(user, "is_facility_staff", False) or user.role == user.Role.PUSTU:
+    if not getattr(user, "is_facility_staff", False) or policy.works_at_pustu(user):
         return Facility.objects.none()
     return Facility.objects.filter(kind=Facility.Kind.PUSTU, parent_id=user.facility_id).order_by(
         "name"

@@ -10,12 +10,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from alerts.models import Alert, AlertRead, WorklistRemoval
 from referrals.models import CaseStatus
 
-CLINICAL_ROLES = ["dokter", "perawat", "admin"]
-PUSTU_ROLES = ["pustu"]
-PHARMACY_ROLES = ["farmasi", "admin"]
+# Who an alert is addressed to, by role (Alert.roles).
+CLINICAL_ROLES = [policy.DOKTER, policy.PERAWAT, policy.ADMIN]
+PUSTU_ROLES = [policy.PUSTU]
+PHARMACY_ROLES = [policy.FARMASI, policy.ADMIN]
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,7 @@ def alerts_email_staff(*, facility_id: int, alerts: list[Alert]) -> int:
         return 0
     messages = []
     for user in User.objects.filter(facility_id=facility_id, is_active=True).exclude(email=""):
-        mine = [a for a in alerts if user.role in a.roles]
+        mine = [a for a in alerts if policy.role_of(user) in a.roles]
         if mine:
             body = "\n".join(f"- {a.title}" for a in mine)
             messages.append(

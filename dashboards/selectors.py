@@ -51,7 +51,7 @@ def visible_puskesmas(user: User) -> QuerySet[Facility]:
         return puskesmas
     if user.is_dinkes and user.regency_id:
         return puskesmas.filter(regency_id=user.regency_id)
-    if user.role == user.Role.ADMIN and user.facility is not None:
+    if user.is_facility_admin and user.facility is not None:
         return puskesmas.filter(pk=user.facility.home_puskesmas_id)
     return puskesmas.none()
 

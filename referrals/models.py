@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts import policy
 from accounts.audit import tracked
 from accounts.scoping import staff_scope
 from common.text import LONG_TEXT, NOTE_TEXT
@@ -127,7 +128,7 @@ class LetterQuerySet(models.QuerySet["BackReferralLetter"]):
             getattr(user, "is_authenticated", False)
             and not user.is_superuser
             and user.is_facility_staff
-            and user.role != user.Role.PUSTU
+            and not policy.works_at_pustu(user)
         ):
             return self.filter(Q(facility_id=user.facility_id) | Q(hospital_id=user.facility_id))
         return _staff_scope(self, user, patient="patient")

@@ -12,10 +12,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import policy
 from accounts.http import AuthedRequest
 from accounts.policy import Capability
 from referrals import forms, kmk, selectors
 from referrals.models import (
+    HomeVisit,
     PrbCase,
 )
 from referrals.services import engine, visits
@@ -199,7 +201,9 @@ def home_visit_create(request: AuthedRequest, pk: int) -> HttpResponse:
         initial={
             "visited_on": engine.local_today(),
             "visitor_name": request.user.get_full_name(),
-            "visitor_role": "pustu" if request.user.role == "pustu" else "perawat",
+            "visitor_role": HomeVisit.VisitorRole.PUSTU
+            if policy.works_at_pustu(request.user)
+            else HomeVisit.VisitorRole.NURSE,
         },
     )
     return case_form_page(
