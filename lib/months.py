@@ -7,6 +7,10 @@ Two ways to move by months, named for what they return:
   (KMK BAB III.A, III.B.9.c.3) and the look-back windows of the criteria.
 - ``add_months_first_day``: the first day of the month ``months`` later. Monthly
   reports use it (LPLPO, planning history, dashboard months).
+
+And the Indonesian month names, with the two ways PRB writes a date in words
+(``date_in_words``: "31 Mei 2026"; ``month_in_words``: "Mei 2026"), used where Django's
+localisation is not at hand (the pure rules and planning modules).
 """
 
 from __future__ import annotations
@@ -43,3 +47,29 @@ def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
         result.append(month)
         month = add_months_first_day(month, 1)
     return result
+
+
+MONTH_NAMES = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+
+def date_in_words(day: dt.date) -> str:
+    """``date(2026, 5, 31)`` → ``"31 Mei 2026"``."""
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def month_in_words(day: dt.date) -> str:
+    """``date(2026, 5, 1)`` → ``"Mei 2026"``."""
+    return f"{MONTH_NAMES[day.month - 1]} {day.year}"

@@ -9,22 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 
-_SWAP_SEPARATORS = str.maketrans({",": ".", ".": ","})
+from lib.months import date_in_words
 
-MONTH_NAMES = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
+_SWAP_SEPARATORS = str.maketrans({",": ".", ".": ","})
 
 
 def format_number(value: float, max_decimals: int = 2) -> str:
@@ -66,7 +53,7 @@ def unit_suffix(unit: str) -> str:
 
 def format_date(day: date) -> str:
     """``date(2026, 5, 31)`` → ``"31 Mei 2026"``."""
-    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+    return date_in_words(day)
 
 
 def join_labels(labels: list[str] | tuple[str, ...]) -> str:

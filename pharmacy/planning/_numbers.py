@@ -8,28 +8,14 @@ are handed out as ``Decimal`` rounded to two places, for display only.
 """
 
 import math
-from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import TypeAlias
 
+from lib.months import date_in_words, month_in_words
+
 Quantity: TypeAlias = int | Decimal
 """A count of dispensing units (tablets, capsules, vials) or months; never a float."""
-
-_MONTH_NAMES = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 
 
 def as_fraction(value: object, label: str) -> Fraction:
@@ -82,9 +68,5 @@ def format_number(value: Fraction | Decimal | int) -> str:
     return text.replace(".", ",")
 
 
-def format_month(month: date) -> str:
-    return f"{_MONTH_NAMES[month.month - 1]} {month.year}"
-
-
-def format_date(day: date) -> str:
-    return f"{day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
+format_month = month_in_words
+format_date = date_in_words

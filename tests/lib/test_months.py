@@ -9,7 +9,9 @@ import pytest
 from lib.months import (
     add_months_first_day,
     add_months_same_day,
+    date_in_words,
     month_end,
+    month_in_words,
     month_start,
     months_between,
 )
@@ -69,3 +71,14 @@ def test_no_other_module_defines_its_own_month_arithmetic() -> None:
                 if isinstance(node, ast.FunctionDef) and node.name in names:
                     found.append(f"{path.relative_to(ROOT)}:{node.name}")
     assert found == []
+
+
+def test_dates_and_months_in_indonesian_words() -> None:
+    assert date_in_words(dt.date(2026, 5, 31)) == "31 Mei 2026"
+    assert date_in_words(dt.date(2026, 8, 1)) == "1 Agustus 2026"
+    assert month_in_words(dt.date(2026, 12, 15)) == "Desember 2026"
+    assert [month_in_words(dt.date(2027, m, 1)).split()[0] for m in (1, 2, 3)] == [
+        "Januari",
+        "Februari",
+        "Maret",
+    ]
