@@ -55,11 +55,28 @@ def test_a_wrong_python_without_python_311_names_the_python_needed(tmp_path) -> 
     assert not (checkout / ".venv").exists()
 
 
-def test_a_wrong_python_is_rebuilt_with_python_311(tmp_path) -> None:
+def _uv_only_lock() -> str:
     real_lock = (ROOT / "requirements-dev.lock").read_text()
     uv_block = re.search(r"^uv==.*?(?=^\S)", real_lock, re.M | re.S)
     assert uv_block is not None
-    checkout = _checkout(tmp_path / "checkout", lock=uv_block.group(0))
+    return uv_block.group(0)
+
+
+def test_a_venv_whose_creation_was_cut_short_gets_its_pip_back(tmp_path) -> None:
+    checkout = tmp_path / "checkout"
+    (checkout / "scripts").mkdir(parents=True)
+    shutil.copy(ROOT / "scripts" / "bootstrap", checkout / "scripts" / "bootstrap")
+    (checkout / "requirements-dev.lock").write_text(_uv_only_lock())
+    python = str(Path(sys.executable).resolve())
+    subprocess.run([python, "-m", "venv", "--without-pip", checkout / ".venv"], check=True)
+    result = _run(checkout, f"{Path(python).parent}:{os.environ['PATH']}")
+    assert result.returncode == 0, result.stderr
+    assert ".venv has no pip (its creation was interrupted?): restoring pip" in result.stderr
+    assert (checkout / ".venv" / "bin" / "uv").exists()
+
+
+def test_a_wrong_python_is_rebuilt_with_python_311(tmp_path) -> None:
+    checkout = _checkout(tmp_path / "checkout", lock=_uv_only_lock())
     python_dir = str(Path(sys.executable).resolve().parent)
     result = _run(checkout, f"{python_dir}:{os.environ['PATH']}")
     assert result.returncode == 0, result.stderr
