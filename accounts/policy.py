@@ -10,6 +10,10 @@ How to declare a new page or API (for everyone adding routes):
 - Pick the capability it needs (add one here, with its roles, if none fits), then in the
   view call ``policy.require(request.user, Capability.X)`` (raises PermissionDenied, 403),
   or ``policy.can(user, Capability.X)`` to decide what to show.
+- A page that changes one record fetches it through the record's access helper with the
+  capability of the change: ``case_for_user(user, pk, write=Capability.RECORD_VISIT)``
+  (read capability, then scope → 404, then the write capability → 403; all in
+  ``get_for_user`` below), never ``require`` next to the helper.
 - In templates: ``{% if can.dispense %}`` (the ``accounts.context_processors.navigation``
   context carries ``can``, keyed by the capability's value).
 - Declare the route in ``ROUTES`` below, by URL name, with what opening it needs (a
@@ -23,9 +27,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
@@ -195,6 +201,29 @@ def require(user: Any, capability: Capability) -> None:
     """403 unless ``user`` holds ``capability``."""
     if not can(user, capability):
         raise PermissionDenied
+
+
+M = TypeVar("M", bound=Model)
+
+
+def get_for_user(
+    user: Any,
+    visible: QuerySet[M],
+    pk: Any,
+    *,
+    read: Capability,
+    write: Capability | None = None,
+) -> M:
+    """The one rule behind every access helper (``case_for_user(user, pk, write=...)``):
+    403 unless ``user`` holds ``read``; 404 for a record outside ``visible`` (the model's
+    ``visible_to(user)``); then, for a caller about to change the record, 403 unless the
+    user also holds ``write``. A reader without ``write`` thus still gets the record through
+    the read path, and an out-of-scope user gets 404 either way."""
+    require(user, read)
+    record = get_object_or_404(visible, pk=pk)
+    if write is not None:
+        require(user, write)
+    return record
 
 
 class Capabilities:

@@ -36,7 +36,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact, GreaterThanOrEqual
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
@@ -309,14 +308,19 @@ def worklist_counts(*, user: Any, as_of: dt.date, pustu_id: int | None = None) -
     )
 
 
-def worklist_case_for_user(user: Any, pk: int, *, as_of: dt.date) -> PrbCase:
-    """The access helper for a worklist row: 404 outside the user's scope."""
-    policy.require(user, Capability.SEE_WORKLIST)
-    case = get_object_or_404(
+def worklist_case_for_user(
+    user: Any, pk: int, *, as_of: dt.date, write: Capability | None = None
+) -> PrbCase:
+    """The access helper for a worklist row: 404 outside the user's scope, then 403
+    without ``write`` when given."""
+    case = policy.get_for_user(
+        user,
         with_worklist_facts(PrbCase.objects.visible_to(user), as_of=as_of).select_related(
             "patient", "patient__pustu"
         ),
-        pk=pk,
+        pk,
+        read=Capability.SEE_WORKLIST,
+        write=write,
     )
     note_record(case.patient_id)
     return case

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -24,12 +24,18 @@ from common.forms import put_errors
 from patients.reads import PatientPaginator, note_list, note_record
 
 
-def alert_for_user(user: object, pk: int) -> Alert:
-    """The access helper for alerts: 404 outside the user's facility and role.
+def alert_for_user(user: object, pk: int, *, write: Capability | None = None) -> Alert:
+    """The access helper for alerts: 404 outside the user's facility and role, then 403
+    without ``write`` when given.
 
     Opening an alert is a read of its patient's record (``patients.reads``)."""
-    policy.require(user, Capability.SEE_NOTIFICATIONS)
-    alert = get_object_or_404(Alert.objects.visible_to(user), pk=pk)
+    alert = policy.get_for_user(
+        user,
+        Alert.objects.visible_to(user),
+        pk,
+        read=Capability.SEE_NOTIFICATIONS,
+        write=write,
+    )
     note_record(alert.patient_id)
     return alert
 
@@ -84,10 +90,6 @@ WORKLIST_PAGE_SIZE = 30
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def _require_contact_role(request: AuthedRequest) -> None:
-    policy.require(request.user, Capability.RECORD_CONTACT)
 
 
 def _filters(request: AuthedRequest) -> tuple[str, int | None]:
@@ -194,8 +196,9 @@ def worklist_export(request: AuthedRequest) -> HttpResponse:
 def worklist_contact(request: AuthedRequest, pk: int) -> HttpResponse:
     """Record a contact attempt; with htmx the row is replaced by its new state."""
     as_of = _today()
-    case = selectors.worklist_case_for_user(request.user, pk, as_of=as_of)
-    _require_contact_role(request)
+    case = selectors.worklist_case_for_user(
+        request.user, pk, as_of=as_of, write=Capability.RECORD_CONTACT
+    )
     form = ContactForm(request.POST or None, auto_id=f"c{case.pk}_%s")
     if request.method == "POST" and form.is_valid():
         try:

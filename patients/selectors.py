@@ -2,7 +2,6 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import F, QuerySet, Value
-from django.shortcuts import get_object_or_404
 
 from accounts import policy
 from accounts.models import User
@@ -11,14 +10,18 @@ from patients.models import Patient, PatientAccessLog, PatientListAccess
 from patients.reads import note_record
 
 
-def patient_for_user(user: Any, pk: int) -> Patient:
+def patient_for_user(user: Any, pk: int, *, write: Capability | None = None) -> Patient:
     """The access helper for patient records: 404 outside the user's scope (STYLE.md 3).
 
     Like every access helper it logs the read (``patients.reads``); a role that does not
-    see patients gets 403 first."""
-    policy.require(user, Capability.SEE_PATIENTS)
-    patient = get_object_or_404(
-        Patient.objects.visible_to(user).select_related("fktp", "pustu"), pk=pk
+    see patients gets 403 first, and one without ``write`` (when given) 403 after the
+    scope (``accounts.policy.get_for_user``)."""
+    patient = policy.get_for_user(
+        user,
+        Patient.objects.visible_to(user).select_related("fktp", "pustu"),
+        pk,
+        read=Capability.SEE_PATIENTS,
+        write=write,
     )
     note_record(patient.pk)
     return patient

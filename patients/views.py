@@ -70,7 +70,7 @@ def patient_create(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def patient_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    patient = selectors.patient_for_user(request.user, pk)
+    patient = selectors.patient_for_user(request.user, pk, write=Capability.REGISTER_PATIENT)
     form = PatientForm(request.POST or None, instance=patient, puskesmas=patient.fktp)
     if request.method == "POST" and form.is_valid():
         try:

@@ -26,7 +26,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,7 +56,8 @@ if TYPE_CHECKING:
 Movement = StockCardLine.Movement
 
 # ---------------------------------------------------------------------------
-# Access helpers: one per object type, 404 outside the user's facility.
+# Access helpers: one per object type, 404 outside the user's facility, 403 with
+# ``write=`` a capability the user lacks (accounts.policy.get_for_user).
 # ---------------------------------------------------------------------------
 
 
@@ -66,31 +66,45 @@ def _require_pharmacy(user: User) -> None:
     policy.require(user, Capability.SEE_PHARMACY)
 
 
-def store_for_user(user: User, pk: int) -> Store:
-    _require_pharmacy(user)
-    return get_object_or_404(Store.objects.visible_to(user).select_related("facility"), pk=pk)
+def store_for_user(user: User, pk: int, *, write: Capability | None = None) -> Store:
+    return policy.get_for_user(
+        user,
+        Store.objects.visible_to(user).select_related("facility"),
+        pk,
+        read=Capability.SEE_PHARMACY,
+        write=write,
+    )
 
 
-def prescription_for_user(user: User, pk: int) -> Prescription:
-    _require_pharmacy(user)
-    prescription = get_object_or_404(
-        Prescription.objects.visible_to(user).select_related("patient", "facility"), pk=pk
+def prescription_for_user(user: User, pk: int, *, write: Capability | None = None) -> Prescription:
+    prescription = policy.get_for_user(
+        user,
+        Prescription.objects.visible_to(user).select_related("patient", "facility"),
+        pk,
+        read=Capability.SEE_PHARMACY,
+        write=write,
     )
     note_record(prescription.patient_id)
     return prescription
 
 
-def destruction_for_user(user: User, pk: int) -> Destruction:
-    _require_pharmacy(user)
-    return get_object_or_404(
-        Destruction.objects.visible_to(user).select_related("facility", "created_by"), pk=pk
+def destruction_for_user(user: User, pk: int, *, write: Capability | None = None) -> Destruction:
+    return policy.get_for_user(
+        user,
+        Destruction.objects.visible_to(user).select_related("facility", "created_by"),
+        pk,
+        read=Capability.SEE_PHARMACY,
+        write=write,
     )
 
 
-def card_line_for_user(user: User, pk: int) -> StockCardLine:
-    _require_pharmacy(user)
-    line = get_object_or_404(
-        StockCardLine.objects.visible_to(user).select_related("store", "lot", "medicine"), pk=pk
+def card_line_for_user(user: User, pk: int, *, write: Capability | None = None) -> StockCardLine:
+    line = policy.get_for_user(
+        user,
+        StockCardLine.objects.visible_to(user).select_related("store", "lot", "medicine"),
+        pk,
+        read=Capability.SEE_PHARMACY,
+        write=write,
     )
     note_record(line.patient_id)
     return line

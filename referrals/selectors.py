@@ -2,7 +2,9 @@
 
 One access helper per object type (STYLE.md 3): ``letter_for_user``,
 ``case_for_user``, ``visit_for_user``, ``rereferral_for_user`` — each 404s
-outside the user's scope and logs the read of the patient's record (``patients.reads``).
+outside the user's scope, 403s with ``write=`` a capability the user lacks
+(``accounts.policy.get_for_user``) and logs the read of the patient's record
+(``patients.reads``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -43,49 +44,57 @@ from referrals.models import (
 )
 
 
-def letter_for_user(user: Any, pk: int) -> BackReferralLetter:
-    policy.require(user, Capability.SEE_REFERRALS)
-    letter = get_object_or_404(
+def letter_for_user(user: Any, pk: int, *, write: Capability | None = None) -> BackReferralLetter:
+    letter = policy.get_for_user(
+        user,
         BackReferralLetter.objects.visible_to(user).select_related(
             "patient", "hospital", "facility", "case", "received_by", "decided_by"
         ),
-        pk=pk,
+        pk,
+        read=Capability.SEE_REFERRALS,
+        write=write,
     )
     note_record(letter.patient_id)
     return letter
 
 
-def case_for_user(user: Any, pk: int) -> PrbCase:
-    policy.require(user, Capability.SEE_CASES)
-    case = get_object_or_404(
+def case_for_user(user: Any, pk: int, *, write: Capability | None = None) -> PrbCase:
+    case = policy.get_for_user(
+        user,
         PrbCase.objects.visible_to(user).select_related(
             "patient", "patient__pustu", "patient__fktp", "facility"
         ),
-        pk=pk,
+        pk,
+        read=Capability.SEE_CASES,
+        write=write,
     )
     note_record(case.patient_id)
     return case
 
 
-def visit_for_user(user: Any, pk: int) -> ControlVisit:
-    policy.require(user, Capability.SEE_CASES)
-    visit = get_object_or_404(
+def visit_for_user(user: Any, pk: int, *, write: Capability | None = None) -> ControlVisit:
+    visit = policy.get_for_user(
+        user,
         ControlVisit.objects.visible_to(user).select_related(
             "case", "case__patient", "case__facility", "recorded_by", "prescription"
         ),
-        pk=pk,
+        pk,
+        read=Capability.SEE_CASES,
+        write=write,
     )
     note_record(visit.case.patient_id)
     return visit
 
 
-def rereferral_for_user(user: Any, pk: int) -> ReReferral:
-    policy.require(user, Capability.SEE_CASES)
-    rereferral = get_object_or_404(
+def rereferral_for_user(user: Any, pk: int, *, write: Capability | None = None) -> ReReferral:
+    rereferral = policy.get_for_user(
+        user,
         ReReferral.objects.visible_to(user).select_related(
             "case", "case__patient", "case__facility", "hospital", "created_by", "visit"
         ),
-        pk=pk,
+        pk,
+        read=Capability.SEE_CASES,
+        write=write,
     )
     note_record(rereferral.case.patient_id)
     return rereferral

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, QuerySet
-from django.shortcuts import get_object_or_404
 
 from accounts import policy
 from accounts.policy import Capability
@@ -13,10 +12,16 @@ from interop.models import OutboxState
 from satusehat.models import SatusehatOutbox, SatusehatSettings
 
 
-def outbox_row_for_user(user: Any, pk: int) -> SatusehatOutbox:
-    """The access helper for outbox rows: 403 without the outbox, 404 outside the scope."""
-    policy.require(user, Capability.SEE_SATUSEHAT_OUTBOX)
-    return get_object_or_404(SatusehatOutbox.objects.visible_to(user), pk=pk)
+def outbox_row_for_user(user: Any, pk: int, *, write: Capability | None = None) -> SatusehatOutbox:
+    """The access helper for outbox rows: 403 without the outbox, 404 outside the scope,
+    then 403 without ``write`` when given."""
+    return policy.get_for_user(
+        user,
+        SatusehatOutbox.objects.visible_to(user),
+        pk,
+        read=Capability.SEE_SATUSEHAT_OUTBOX,
+        write=write,
+    )
 
 
 def outbox_list(*, user: Any, state: str = "") -> QuerySet[SatusehatOutbox]:

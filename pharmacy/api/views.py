@@ -141,8 +141,7 @@ class StockDispenseApi(APIView):
         summary="Dispense a prescription (FEFO; what stock cannot cover stays owed)",
     )
     def post(self, request: AuthedApiRequest, pk: int) -> Response:
-        prescription = selectors.prescription_for_user(request.user, pk)
-        policy.require(request.user, Capability.DISPENSE)
+        prescription = selectors.prescription_for_user(request.user, pk, write=Capability.DISPENSE)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

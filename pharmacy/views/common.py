@@ -20,11 +20,6 @@ def may_move_stock(user: User) -> bool:
     return policy.can(user, Capability.MOVE_STOCK)
 
 
-def require_pharmacist(user: User, capability: Capability = Capability.MOVE_STOCK) -> None:
-    """Stock is moved by pharmacy staff (and the facility administrator): accounts.policy."""
-    policy.require(user, capability)
-
-
 def export_format(request: HttpRequest) -> str | None:
     fmt = request.GET.get("format")
     return fmt if fmt in exports.FORMATS else None

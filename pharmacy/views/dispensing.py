@@ -19,7 +19,7 @@ from pharmacy.forms import (
 )
 from pharmacy.models import Prescription
 from pharmacy.services import ledger, prescriptions
-from pharmacy.views.common import PAGE_SIZE, error_messages, require_pharmacist
+from pharmacy.views.common import PAGE_SIZE, error_messages
 from pharmacy.views.stock import district_stock
 
 WORKLIST_STATUSES = (
@@ -57,35 +57,35 @@ def home(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def dispense(request: AuthedRequest, pk: int) -> HttpResponse:
-    prescription = selectors.prescription_for_user(request.user, pk)
+    # Anyone in the pharmacy sees the page; handing out needs the dispensing capability.
+    write = Capability.DISPENSE if request.method == "POST" else None
+    prescription = selectors.prescription_for_user(request.user, pk, write=write)
     lines = list(prescription.lines.select_related("medicine"))
     store = ledger.prb_store_for(prescription.facility_id)
     owed_lines = [line for line in lines if line.owed_quantity > 0]
     form = DispenseForm(request.POST or None, lines=owed_lines)
-    if request.method == "POST":
-        require_pharmacist(request.user, Capability.DISPENSE)
-        if form.is_valid():
-            try:
-                result = prescriptions.stock_dispense(
-                    actor=request.user,
-                    prescription=prescription,
-                    store=store,
-                    dispensed_on=form.cleaned_data["dispensed_on"],
-                    quantities=form.quantities(),
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = prescriptions.stock_dispense(
+                actor=request.user,
+                prescription=prescription,
+                store=store,
+                dispensed_on=form.cleaned_data["dispensed_on"],
+                quantities=form.quantities(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error_messages(error))
+        else:
+            owed = sum(result.owed.values())
+            if owed:
+                messages.warning(
+                    request,
+                    _("Partly dispensed: %(owed)s units still owed to the patient.")
+                    % {"owed": owed},
                 )
-            except ValidationError as error:
-                form.add_error(None, error_messages(error))
             else:
-                owed = sum(result.owed.values())
-                if owed:
-                    messages.warning(
-                        request,
-                        _("Partly dispensed: %(owed)s units still owed to the patient.")
-                        % {"owed": owed},
-                    )
-                else:
-                    messages.success(request, _("Dispensed in full."))
-                return redirect("pharmacy:dispense", pk=prescription.pk)
+                messages.success(request, _("Dispensed in full."))
+            return redirect("pharmacy:dispense", pk=prescription.pk)
     available = {
         row.medicine.pk: row.usable_quantity for row in selectors.stock_levels(store=store)
     }

@@ -28,7 +28,6 @@ from referrals.models import (
 from referrals.services import care_plans, cases, engine
 from referrals.views.common import (
     PAGE_SIZE,
-    case_for,
     case_form_page,
     is_doctor,
     require_role,
@@ -106,7 +105,7 @@ def _case_page_post(
 @login_required
 @require_POST
 def case_status(request: AuthedRequest, pk: int) -> HttpResponse:
-    case = case_for(request, pk, Capability.CHANGE_CASE_STATUS)
+    case = selectors.case_for_user(request.user, pk, write=Capability.CHANGE_CASE_STATUS)
     form = forms.StatusForm(
         request.POST, allowed=cases.MANUAL_TRANSITIONS.get(PrbCase.Status(case.status), set())
     )
@@ -127,7 +126,7 @@ def case_status(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_pustu(request: AuthedRequest, pk: int) -> HttpResponse:
-    case = case_for(request, pk, Capability.ASSIGN_PUSTU)
+    case = selectors.case_for_user(request.user, pk, write=Capability.ASSIGN_PUSTU)
     form = forms.PustuForm(request.POST, puskesmas_id=case.facility_id)
     return _case_page_post(
         request,
@@ -143,7 +142,7 @@ def case_pustu(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def care_plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    case = case_for(request, pk, Capability.EDIT_CARE_PLAN)
+    case = selectors.case_for_user(request.user, pk, write=Capability.EDIT_CARE_PLAN)
     plan = selectors.current_care_plan(case)
     if plan is None:
         raise Http404
@@ -163,7 +162,7 @@ def care_plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def monitoring_done(request: AuthedRequest, pk: int, item_pk: int) -> HttpResponse:
-    case = case_for(request, pk, Capability.TICK_CARE_ITEMS)
+    case = selectors.case_for_user(request.user, pk, write=Capability.TICK_CARE_ITEMS)
     item = get_object_or_404(
         MonitoringItem,
         pk=item_pk,
@@ -176,7 +175,7 @@ def monitoring_done(request: AuthedRequest, pk: int, item_pk: int) -> HttpRespon
 @login_required
 @require_POST
 def self_management_tick(request: AuthedRequest, pk: int, item_pk: int) -> HttpResponse:
-    case = case_for(request, pk, Capability.TICK_CARE_ITEMS)
+    case = selectors.case_for_user(request.user, pk, write=Capability.TICK_CARE_ITEMS)
     item = get_object_or_404(SelfManagementItem, pk=item_pk, care_plan__case=case)
     care_plans.self_management_tick(
         actor=request.user, item=item, taught=request.POST.get("taught") == "1"

@@ -20,9 +20,8 @@ from accounts import policy
 from accounts.http import AuthedRequest
 from accounts.policy import Capability
 from facilities.models import Facility
-from referrals import forms, selectors
+from referrals import forms
 from referrals.models import (
-    BackReferralLetter,
     PrbCase,
 )
 
@@ -34,21 +33,6 @@ T = TypeVar("T")
 def require_role(request: AuthedRequest, capability: Capability) -> None:
     """403 unless the user holds ``capability`` (accounts.policy)."""
     policy.require(request.user, capability)
-
-
-def case_for(request: AuthedRequest, pk: int, capability: Capability) -> PrbCase:
-    """The case for a page that changes it: 404 outside the user's scope, then 403 unless
-    the user holds ``capability``."""
-    case = selectors.case_for_user(request.user, pk)
-    require_role(request, capability)
-    return case
-
-
-def letter_for(request: AuthedRequest, pk: int, capability: Capability) -> BackReferralLetter:
-    """The letter for a page that decides it: 404 outside the user's scope, then 403."""
-    letter = selectors.letter_for_user(request.user, pk)
-    require_role(request, capability)
-    return letter
 
 
 def own_facility(request: AuthedRequest) -> Facility:

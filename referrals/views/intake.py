@@ -28,7 +28,6 @@ from referrals.services import engine, facility_readiness, letters
 from referrals.views.common import (
     PAGE_SIZE,
     is_doctor,
-    letter_for,
     own_facility,
     require_role,
     run_service,
@@ -214,7 +213,7 @@ def letter_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def letter_accept(request: AuthedRequest, pk: int) -> HttpResponse:
-    letter = letter_for(request, pk, Capability.DECIDE_LETTER)
+    letter = selectors.letter_for_user(request.user, pk, write=Capability.DECIDE_LETTER)
     context = letter_context(request, letter)
     form = forms.AcceptForm(request.POST, readiness=context["readiness"])
     case = run_service(
@@ -238,7 +237,7 @@ def letter_accept(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def letter_return(request: AuthedRequest, pk: int) -> HttpResponse:
-    letter = letter_for(request, pk, Capability.DECIDE_LETTER)
+    letter = selectors.letter_for_user(request.user, pk, write=Capability.DECIDE_LETTER)
     form = forms.ReturnForm(request.POST)
     returned = run_service(
         request,

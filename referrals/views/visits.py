@@ -21,7 +21,7 @@ from referrals.models import (
     PrbCase,
 )
 from referrals.services import engine, visits
-from referrals.views.common import case_for, case_form_page, is_doctor, run_service
+from referrals.views.common import case_form_page, is_doctor, run_service
 
 # ---------------------------------------------------------------- visits
 
@@ -70,7 +70,7 @@ def _visit_page(case: PrbCase, form: Any, formset: Any, **extra: Any) -> dict[st
 @require_POST
 def visit_check(request: AuthedRequest, pk: int) -> HttpResponse:
     """The visit form's live prescription check (htmx): the KMK rules as the doctor types."""
-    case = case_for(request, pk, Capability.RECORD_VISIT)
+    case = selectors.case_for_user(request.user, pk, write=Capability.RECORD_VISIT)
     form = forms.VisitForm(request.POST, case=case)
     formset = forms.VisitLineFormSet(request.POST, prefix="rx")
     return render(
@@ -81,7 +81,7 @@ def visit_check(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_create(request: AuthedRequest, pk: int) -> HttpResponse:
-    case = case_for(request, pk, Capability.RECORD_VISIT)
+    case = selectors.case_for_user(request.user, pk, write=Capability.RECORD_VISIT)
     if request.method == "GET":
         form = forms.VisitForm(case=case, initial={"visit_date": engine.local_today()})
         initial_lines = _initial_lines(case)
@@ -148,7 +148,7 @@ def visit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def rereferral_create(request: AuthedRequest, pk: int) -> HttpResponse:
-    case = case_for(request, pk, Capability.RE_REFER)
+    case = selectors.case_for_user(request.user, pk, write=Capability.RE_REFER)
     visit = None
     visit_id = request.POST.get("visit") or request.GET.get("visit")
     if visit_id and visit_id.isdigit():
@@ -195,7 +195,7 @@ def rereferral_create(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def home_visit_create(request: AuthedRequest, pk: int) -> HttpResponse:
-    case = case_for(request, pk, Capability.RECORD_HOME_VISIT)
+    case = selectors.case_for_user(request.user, pk, write=Capability.RECORD_HOME_VISIT)
     form = forms.HomeVisitForm(
         request.POST or None,
         initial={
