@@ -382,21 +382,25 @@ def _story(
     letter_date = add_months_same_day(today, -months_ago) - dt.timedelta(days=rng.randint(0, 27))
     letter, letter_lines = letters.letter_build(
         actor=doctor,
-        facility=facility,
-        hospital=hospital,
-        dpjp_name="dr. Spesialis RSUD",
-        srb_number=srb,
-        letter_date=letter_date,
-        patient=letters.PatientInput.of(patient),
-        program=program,
-        icd10=icd10,
-        attestations=ATTESTED,
-        clinical_resume="Kondisi stabil.",
-        management_plan="Lanjutkan terapi di puskesmas.",
-        facts=dict(BACK_REFERRAL_FACTS[program]),
-        medicines=[
-            letters.LetterMedicineInput(medicine=medicine, signa=signa, quantity_per_month=quantity)
-        ],
+        letter=letters.LetterInput(
+            facility=facility,
+            hospital=hospital,
+            dpjp_name="dr. Spesialis RSUD",
+            srb_number=srb,
+            letter_date=letter_date,
+            patient=letters.PatientInput.of(patient),
+            program=program,
+            icd10=icd10,
+            attestations=ATTESTED,
+            clinical_resume="Kondisi stabil.",
+            management_plan="Lanjutkan terapi di puskesmas.",
+            facts=dict(BACK_REFERRAL_FACTS[program]),
+            medicines=[
+                letters.LetterMedicineInput(
+                    medicine=medicine, signa=signa, quantity_per_month=quantity
+                )
+            ],
+        ),
     )
     letter.patient = patient
     on = letter_date + dt.timedelta(days=2)

@@ -125,20 +125,22 @@ def _letter(
     )
     return letters.letter_receive(
         actor=doctor,
-        facility=facility,
-        hospital=hospital,
-        dpjp_name="dr. Rahmat Hasibuan, Sp.PD" if program == "DM" else "dr. Lina Purba, Sp.JP",
-        srb_number=srb,
-        sep_number=f"0038R001{letter_date:%m%y}V{srb[-4:]}",
-        letter_date=letter_date,
-        patient=letters.PatientInput.of(patient),
-        program=program,
-        icd10=icd10,
-        attestations=ATTESTED,
-        clinical_resume="Kondisi stabil, target terapi tercapai.",
-        management_plan="Lanjutkan terapi, kontrol bulanan di puskesmas.",
-        facts=facts,
-        medicines=lines,
+        letter=letters.LetterInput(
+            facility=facility,
+            hospital=hospital,
+            dpjp_name="dr. Rahmat Hasibuan, Sp.PD" if program == "DM" else "dr. Lina Purba, Sp.JP",
+            srb_number=srb,
+            sep_number=f"0038R001{letter_date:%m%y}V{srb[-4:]}",
+            letter_date=letter_date,
+            patient=letters.PatientInput.of(patient),
+            program=program,
+            icd10=icd10,
+            attestations=ATTESTED,
+            clinical_resume="Kondisi stabil, target terapi tercapai.",
+            management_plan="Lanjutkan terapi, kontrol bulanan di puskesmas.",
+            facts=facts,
+            medicines=lines,
+        ),
     )
 
 

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import policy
+from accounts.http import AuthedApiRequest
 from accounts.policy import Capability
 from common.api import StrictSerializer
 from common.text import LONG_TEXT
@@ -187,7 +188,7 @@ class ReferralCreateApi(APIView):
             400: OpenApiResponse(description='Field errors, e.g. {"facts.hba1c_percent": [...]}'),
         },
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedApiRequest) -> Response:
         policy.require(request.user, Capability.RECEIVE_LETTER)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -195,23 +196,25 @@ class ReferralCreateApi(APIView):
         facility, hospital = self._facilities(request.user, data)
         letter, created = letters.letter_receive_idempotent(
             actor=request.user,
-            facility=facility,
-            hospital=hospital,
-            dpjp_name=data["dpjp_name"],
-            srb_number=data["srb_number"],
-            sep_number=data["sep_number"],
-            letter_date=data["letter_date"],
-            patient=letters.PatientInput(**data["patient"]),
-            program=data["program"],
-            icd10=data["icd10"],
-            comorbidities=[dict(c) for c in data["comorbidities"]],
-            attestations=dict(data["general"]),
-            clinical_resume=data["clinical_resume"],
-            management_plan=data["management_plan"],
-            next_hospital_review=data["next_hospital_review"],
-            facts=dict(data["facts"]),
-            medicines=[letters.LetterMedicineInput(**dict(m)) for m in data["medicines"]],
-            source=BackReferralLetter.Source.API,
+            letter=letters.LetterInput(
+                facility=facility,
+                hospital=hospital,
+                dpjp_name=data["dpjp_name"],
+                srb_number=data["srb_number"],
+                sep_number=data["sep_number"],
+                letter_date=data["letter_date"],
+                patient=letters.PatientInput(**data["patient"]),
+                program=data["program"],
+                icd10=data["icd10"],
+                comorbidities=[dict(c) for c in data["comorbidities"]],
+                attestations=dict(data["general"]),
+                clinical_resume=data["clinical_resume"],
+                management_plan=data["management_plan"],
+                next_hospital_review=data["next_hospital_review"],
+                facts=dict(data["facts"]),
+                medicines=[letters.LetterMedicineInput(**dict(m)) for m in data["medicines"]],
+                source=BackReferralLetter.Source.API,
+            ),
         )
         letter = selectors.letter_for_user(request.user, letter.pk)
         return Response(

@@ -21,6 +21,8 @@ from referrals.services.facility_readiness import (
     readiness_update,
 )
 from referrals.services.letters import (
+    LetterContent,
+    LetterInput,
     LetterMedicineInput,
     PatientInput,
     ReadinessGapInput,
@@ -41,6 +43,8 @@ from referrals.services.visits import (
 
 __all__ = [
     "IN_CARE_STATUSES",
+    "LetterContent",
+    "LetterInput",
     "LetterMedicineInput",
     "MANUAL_TRANSITIONS",
     "PatientInput",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import inspect
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -126,21 +125,36 @@ def _letter_general(
     return general
 
 
-def letter_fingerprint(
-    *,
-    facility: Facility,
-    hospital: Facility,
-    srb_number: str,
-    letter_date: dt.date,
-    patient: PatientInput,
-    program: str,
-    icd10: str,
-    sep_number: str = "",
-    attestations: Mapping[str, bool | None] | None = None,
-    comorbidities: Sequence[dict[str, Any]] = (),
-    facts: dict[str, Any] | None = None,
-    medicines: Sequence[LetterMedicineInput] = (),
-) -> str:
+@dataclass(frozen=True, kw_only=True)
+class LetterContent:
+    """What a letter says that makes it the same letter: the fields of its fingerprint."""
+
+    facility: Facility
+    hospital: Facility
+    srb_number: str
+    letter_date: dt.date
+    patient: PatientInput
+    program: str
+    icd10: str
+    sep_number: str = ""
+    attestations: Mapping[str, bool | None] | None = None
+    comorbidities: Sequence[dict[str, Any]] = ()
+    facts: Mapping[str, Any] | None = None
+    medicines: Sequence[LetterMedicineInput] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class LetterInput(LetterContent):
+    """A whole letter as received: its content, and what may differ when it is sent again."""
+
+    dpjp_name: str
+    clinical_resume: str = ""
+    management_plan: str = ""
+    next_hospital_review: dt.date | None = None
+    source: str = BackReferralLetter.Source.FORM
+
+
+def letter_fingerprint(content: LetterContent) -> str:
     """A stable hash of a letter's content, to recognise the same SRB sent twice.
 
     Built here only, for the form and for the hospital systems' API alike; the
@@ -156,71 +170,50 @@ def letter_fingerprint(
             return value.pk
         raise TypeError(type(value))
 
-    content = {
-        "facility": facility,
-        "hospital": hospital,
-        "srb_number": srb_number,
-        "sep_number": sep_number,
-        "letter_date": letter_date,
-        "nik": patient.nik,
-        "bpjs_number": patient.bpjs_number,
-        "program": program,
-        "icd10": icd10,
-        "general": _letter_general(attestations, comorbidities),
-        "facts": dict(facts or {}),
+    fields = {
+        "facility": content.facility,
+        "hospital": content.hospital,
+        "srb_number": content.srb_number,
+        "sep_number": content.sep_number,
+        "letter_date": content.letter_date,
+        "nik": content.patient.nik,
+        "bpjs_number": content.patient.bpjs_number,
+        "program": content.program,
+        "icd10": content.icd10,
+        "general": _letter_general(content.attestations, content.comorbidities),
+        "facts": dict(content.facts or {}),
         "medicines": sorted(
             [line.medicine.pk, line.signa, line.quantity_per_month, line.strength]
-            for line in medicines
+            for line in content.medicines
         ),
     }
-    text = json.dumps(content, sort_keys=True, default=default, ensure_ascii=False)
+    text = json.dumps(fields, sort_keys=True, default=default, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-_FINGERPRINT_FIELDS = frozenset(inspect.signature(letter_fingerprint).parameters)
-
-
 def letter_build(
-    *,
-    actor: User,
-    facility: Facility,
-    hospital: Facility,
-    dpjp_name: str,
-    srb_number: str,
-    letter_date: dt.date,
-    patient: PatientInput,
-    program: str,
-    icd10: str,
-    sep_number: str = "",
-    comorbidities: Sequence[dict[str, Any]] = (),
-    attestations: dict[str, bool] | None = None,
-    clinical_resume: str = "",
-    management_plan: str = "",
-    next_hospital_review: dt.date | None = None,
-    facts: dict[str, Any] | None = None,
-    medicines: Sequence[LetterMedicineInput] = (),
-    source: str = BackReferralLetter.Source.FORM,
+    *, actor: User, letter: LetterInput
 ) -> tuple[BackReferralLetter, list[LetterMedicine]]:
     """Check a letter and evaluate its criteria, without a query: the unsaved letter (its
     patient not yet set) and medicine lines, or a ``ValidationError`` dict."""
-    facts = dict(facts or {})
-    general = _letter_general(attestations, comorbidities)
+    facts = dict(letter.facts or {})
+    general = _letter_general(letter.attestations, letter.comorbidities)
     errors: dict[str, list[str]] = {}
-    if letter_date > local_today():
+    if letter.letter_date > local_today():
         errors["letter_date"] = [_("The letter date cannot be in the future.")]
-    if next_hospital_review and next_hospital_review < letter_date:
+    if letter.next_hospital_review and letter.next_hospital_review < letter.letter_date:
         errors["next_hospital_review"] = [_("The hospital review must be after the letter date.")]
-    for line in medicines:
-        if program not in line.medicine.programs and line.medicine.programs:
+    for line in letter.medicines:
+        if letter.program not in line.medicine.programs and line.medicine.programs:
             errors.setdefault("medicines", []).append(
                 _("%(medicine)s is not in the formulary for this programme.")
                 % {"medicine": line.medicine}
             )
     try:
         evaluation = back_referral_evaluate(
-            program=program,
-            sex=patient.sex,
-            birth_date=patient.birth_date,
+            program=letter.program,
+            sex=letter.patient.sex,
+            birth_date=letter.patient.birth_date,
             general=general,
             facts=facts,
         )
@@ -230,104 +223,51 @@ def letter_build(
             errors.setdefault(key, []).extend(messages)
     if errors:
         raise ValidationError(errors)
-    fingerprint = letter_fingerprint(
-        facility=facility,
-        hospital=hospital,
-        srb_number=srb_number,
-        sep_number=sep_number,
-        letter_date=letter_date,
-        patient=patient,
-        program=program,
-        icd10=icd10,
-        attestations=attestations,
-        comorbidities=comorbidities,
-        facts=facts,
-        medicines=medicines,
-    )
-    letter = BackReferralLetter(
-        facility=facility,
-        hospital=hospital,
-        dpjp_name=dpjp_name.strip(),
-        srb_number=srb_number.strip(),
-        sep_number=sep_number.strip(),
-        letter_date=letter_date,
-        program=program,
-        icd10=icd10.strip().upper(),
+    built = BackReferralLetter(
+        facility=letter.facility,
+        hospital=letter.hospital,
+        dpjp_name=letter.dpjp_name.strip(),
+        srb_number=letter.srb_number.strip(),
+        sep_number=letter.sep_number.strip(),
+        letter_date=letter.letter_date,
+        program=letter.program,
+        icd10=letter.icd10.strip().upper(),
         comorbidities=general["comorbidities"],
-        clinical_resume=clinical_resume,
-        management_plan=management_plan,
-        next_hospital_review=next_hospital_review,
+        clinical_resume=letter.clinical_resume,
+        management_plan=letter.management_plan,
+        next_hospital_review=letter.next_hospital_review,
         facts=facts,
         general=general,
         evaluation=evaluation,
         outcome=evaluation["outcome"],
-        source=source,
-        fingerprint=fingerprint,
+        source=letter.source,
+        fingerprint=letter_fingerprint(letter),
         received_by=actor,
     )
     letter_lines = [
         LetterMedicine(
-            letter=letter,
+            letter=built,
             medicine=line.medicine,
             strength=line.strength or line.medicine.strength,
             signa=line.signa,
             quantity_per_month=line.quantity_per_month,
         )
-        for line in medicines
+        for line in letter.medicines
     ]
-    return letter, letter_lines
+    return built, letter_lines
 
 
-def letter_receive(
-    *,
-    actor: User,
-    facility: Facility,
-    hospital: Facility,
-    dpjp_name: str,
-    srb_number: str,
-    letter_date: dt.date,
-    patient: PatientInput,
-    program: str,
-    icd10: str,
-    sep_number: str = "",
-    comorbidities: Sequence[dict[str, Any]] = (),
-    attestations: dict[str, bool] | None = None,
-    clinical_resume: str = "",
-    management_plan: str = "",
-    next_hospital_review: dt.date | None = None,
-    facts: dict[str, Any] | None = None,
-    medicines: Sequence[LetterMedicineInput] = (),
-    source: str = BackReferralLetter.Source.FORM,
-) -> BackReferralLetter:
+def letter_receive(*, actor: User, letter: LetterInput) -> BackReferralLetter:
     """Record a back-referral letter with its criteria evaluation; patient found or registered.
 
     All or nothing: a bad NIK, a fact out of range or a duplicate SRB number
     leaves no patient, letter or medicine line behind.
     """
     errors: dict[str, list[str]] = {}
-    if BackReferralLetter.objects.filter(srb_number=srb_number).exists():
+    if BackReferralLetter.objects.filter(srb_number=letter.srb_number).exists():
         errors["srb_number"] = [_("A back-referral letter with this SRB number already exists.")]
     try:
-        built, letter_lines = letter_build(
-            actor=actor,
-            facility=facility,
-            hospital=hospital,
-            dpjp_name=dpjp_name,
-            srb_number=srb_number,
-            letter_date=letter_date,
-            patient=patient,
-            program=program,
-            icd10=icd10,
-            sep_number=sep_number,
-            comorbidities=comorbidities,
-            attestations=attestations,
-            clinical_resume=clinical_resume,
-            management_plan=management_plan,
-            next_hospital_review=next_hospital_review,
-            facts=facts,
-            medicines=medicines,
-            source=source,
-        )
+        built, letter_lines = letter_build(actor=actor, letter=letter)
     except ValidationError as exc:
         for key, messages in exc.message_dict.items():
             errors.setdefault(key, []).extend(messages)
@@ -335,7 +275,9 @@ def letter_receive(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        built.patient = _patient_for_letter(actor=actor, facility=facility, data=patient)
+        built.patient = _patient_for_letter(
+            actor=actor, facility=letter.facility, data=letter.patient
+        )
         built.full_clean()
         try:
             with transaction.atomic():
@@ -351,17 +293,17 @@ def letter_receive(
     return built
 
 
-def letter_receive_idempotent(**kwargs: Any) -> tuple[BackReferralLetter, bool]:
+def letter_receive_idempotent(
+    *, actor: User, letter: LetterInput
+) -> tuple[BackReferralLetter, bool]:
     """``letter_receive`` for hospital systems: the same SRB sent again returns the first letter.
 
     Returns ``(letter, created)``. The same SRB number with different content is an error.
     """
-    existing = BackReferralLetter.objects.filter(srb_number=kwargs["srb_number"]).first()
+    existing = BackReferralLetter.objects.filter(srb_number=letter.srb_number).first()
     if existing is None:
-        return letter_receive(**kwargs), True
-    content = {key: value for key, value in kwargs.items() if key in _FINGERPRINT_FIELDS}
-    same = existing.fingerprint == letter_fingerprint(**content)
-    if not same:
+        return letter_receive(actor=actor, letter=letter), True
+    if existing.fingerprint != letter_fingerprint(letter):
         raise ValidationError(
             {
                 "srb_number": [

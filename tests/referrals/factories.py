@@ -77,18 +77,20 @@ def receive_letter(world, *, srb="SRB-0001", patient=None, facts=None, program="
         ]
     return services.letter_receive(
         actor=world.dokter1,
-        facility=patient.fktp,
-        hospital=hospital,
-        dpjp_name="dr. Ahmad, Sp.PD",
-        srb_number=srb,
-        letter_date=extra.pop("letter_date", dt.date(2026, 10, 1)),
-        patient=services.PatientInput.of(patient),
-        program=program,
-        icd10=extra.pop("icd10", "E11.9"),
-        attestations=extra.pop("attestations", ALL_ATTESTED),
-        facts=DM_ELIGIBLE_FACTS if facts is None else facts,
-        medicines=medicines,
-        **extra,
+        letter=services.LetterInput(
+            facility=patient.fktp,
+            hospital=hospital,
+            dpjp_name="dr. Ahmad, Sp.PD",
+            srb_number=srb,
+            letter_date=extra.pop("letter_date", dt.date(2026, 10, 1)),
+            patient=services.PatientInput.of(patient),
+            program=program,
+            icd10=extra.pop("icd10", "E11.9"),
+            attestations=extra.pop("attestations", ALL_ATTESTED),
+            facts=DM_ELIGIBLE_FACTS if facts is None else facts,
+            medicines=medicines,
+            **extra,
+        ),
     )
 
 

@@ -390,19 +390,23 @@ def test_the_form_and_the_api_build_the_same_letter_fingerprint(world) -> None:
             )
         ],
     }
-    typed = services.letter_receive(actor=world.dokter1, dpjp_name="dr. Ahmad", **content)
-    assert typed.fingerprint == services.letter_fingerprint(**content)
+    typed = services.letter_receive(
+        actor=world.dokter1, letter=services.LetterInput(dpjp_name="dr. Ahmad", **content)
+    )
+    assert typed.fingerprint == services.letter_fingerprint(services.LetterContent(**content))
     sent, created = services.letter_receive_idempotent(
         actor=world.dokter1,
-        dpjp_name="dr. Ahmad, Sp.PD",
-        source=BackReferralLetter.Source.API,
-        **content,
+        letter=services.LetterInput(
+            dpjp_name="dr. Ahmad, Sp.PD", source=BackReferralLetter.Source.API, **content
+        ),
     )
     assert (sent, created) == (typed, False)
     with pytest.raises(ValidationError) as raised:
         services.letter_receive_idempotent(
             actor=world.dokter1,
-            dpjp_name="dr. Ahmad",
-            **{**content, "facts": {**DM_ELIGIBLE_FACTS, "hba1c_percent": 9.5}},
+            letter=services.LetterInput(
+                dpjp_name="dr. Ahmad",
+                **{**content, "facts": {**DM_ELIGIBLE_FACTS, "hba1c_percent": 9.5}},
+            ),
         )
     assert "srb_number" in raised.value.message_dict
