@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -115,13 +115,27 @@ def _range_message(low: float, high: float, unit: str = "") -> str:
     return f"Harus antara {format_number(low)} dan {format_number(high)}{unit_suffix(unit)}."
 
 
-def _integer_item(value: Any, low: int, high: int, where: str) -> int:
-    number = _as_integer(value)
-    if number is None:
-        raise _Rejected((where, NOT_AN_INTEGER))
-    if not low <= number <= high:
-        raise _Rejected((where, _range_message(low, high)))
-    return number
+def _integer_items(
+    entries: Iterable[tuple[str, Any]],
+    low: int,
+    high: int,
+    problems: Iterable[tuple[str, str]] = (),
+) -> list[int]:
+    """Each (sub-path, item) a whole number from low to high: the numbers in order, or
+    ``_Rejected`` with every problem at once (after the ``problems`` already found)."""
+    found = list(problems)
+    numbers: list[int] = []
+    for where, item in entries:
+        number = _as_integer(item)
+        if number is None:
+            found.append((where, NOT_AN_INTEGER))
+        elif not low <= number <= high:
+            found.append((where, _range_message(low, high)))
+        else:
+            numbers.append(number)
+    if found:
+        raise _Rejected(*found)
+    return numbers
 
 
 FactValidator = Callable[[Any], Any]
@@ -179,16 +193,7 @@ def _item_list_validator(spec: FactSpec) -> FactValidator:
             raise _Rejected(("", NOT_A_LIST))
         if len(value) != length:
             raise _Rejected(("", f"Harus berisi tepat {length} butir."))
-        items: list[int] = []
-        problems: list[tuple[str, str]] = []
-        for index, item in enumerate(value):
-            try:
-                items.append(_integer_item(item, low, high, f"[{index}]"))
-            except _Rejected as rejected:
-                problems.extend(rejected.problems)
-        if problems:
-            raise _Rejected(*problems)
-        return items
+        return _integer_items(((f"[{index}]", item) for index, item in enumerate(value)), low, high)
 
     return check_items
 
@@ -225,19 +230,10 @@ def _panss_validator(spec: FactSpec) -> FactValidator:
     def check_panss(value: Any) -> dict[str, int]:
         if not isinstance(value, Mapping):
             raise _Rejected(("", NOT_AN_OBJECT))
-        items: dict[str, int] = {}
-        problems: list[tuple[str, str]] = []
-        for key, item in value.items():
-            if key not in spec.choices:
-                problems.append((f".{key}", unknown_item))
-            elif item is not None:
-                try:
-                    items[key] = _integer_item(item, low, high, f".{key}")
-                except _Rejected as rejected:
-                    problems.extend(rejected.problems)
-        if problems:
-            raise _Rejected(*problems)
-        return items
+        unknown = [(f".{key}", unknown_item) for key in value if key not in spec.choices]
+        scored = {k: item for k, item in value.items() if k in spec.choices and item is not None}
+        entries = ((f".{key}", item) for key, item in scored.items())
+        return dict(zip(scored, _integer_items(entries, low, high, unknown), strict=True))
 
     return check_panss
 
@@ -270,6 +266,24 @@ def _object(value: Any, path: str, errors: _Errors, keys: frozenset[str]) -> Map
         if key not in keys:
             errors.add(f"{path}.{key}", UNKNOWN_KEY)
     return value
+
+
+def _objects(
+    raw: Any, path: str, errors: _Errors, keys: frozenset[str]
+) -> Iterator[tuple[int, str, Mapping[str, Any]]]:
+    """The objects of the list at ``path`` (none if absent), each with its index and path;
+    a value that is not a list, or an entry that is not an object, reported."""
+    if raw is None:
+        return
+    if type(raw) is not list:
+        errors.add(path, NOT_A_LIST)
+        return
+    for index, raw_entry in enumerate(raw):
+        where = f"{path}[{index}]"
+        if isinstance(raw_entry, Mapping):
+            yield index, where, _object(raw_entry, where, errors, keys)
+        else:
+            errors.add(where, NOT_AN_OBJECT)
 
 
 def _parse_facts(
@@ -321,16 +335,10 @@ def _parse_general(raw: Any, errors: _Errors) -> dict[str, Any]:
     comorbidities = section.get("comorbidities")
     if comorbidities is None:
         return general
-    if type(comorbidities) is not list:
-        errors.add("general.comorbidities", NOT_A_LIST)
-        return general
     entries = []
-    for index, raw_entry in enumerate(comorbidities):
-        path = f"general.comorbidities[{index}]"
-        if not isinstance(raw_entry, Mapping):
-            errors.add(path, NOT_AN_OBJECT)
-            continue
-        entry = _object(raw_entry, path, errors, COMORBIDITY_KEYS)
+    for _index, path, entry in _objects(
+        comorbidities, "general.comorbidities", errors, COMORBIDITY_KEYS
+    ):
         code = entry.get("icd10")
         if code is None:
             errors.add(f"{path}.icd10", REQUIRED)
@@ -427,18 +435,8 @@ def _parse_visits(
     as_of: date | None,
     errors: _Errors,
 ) -> list[Visit]:
-    if raw is None:
-        return []
-    if type(raw) is not list:
-        errors.add("visits", NOT_A_LIST)
-        return []
     visits = []
-    for index, raw_visit in enumerate(raw):
-        path = f"visits[{index}]"
-        if not isinstance(raw_visit, Mapping):
-            errors.add(path, NOT_AN_OBJECT)
-            continue
-        visit = _object(raw_visit, path, errors, VISIT_KEYS)
+    for index, path, visit in _objects(raw, "visits", errors, VISIT_KEYS):
         day = None
         if visit.get("date") is None:
             errors.add(f"{path}.date", REQUIRED)
