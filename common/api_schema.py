@@ -8,7 +8,8 @@ the errors that operation can really answer, so a client (and the schemathesis r
 tests) finds each status it meets in the schema:
 
 - 401 and 403 everywhere (every route needs a login and a capability);
-- 404 where the path names a record or the list paginates (an unknown page);
+- 404 where the path or the body names a record (one outside the user's scope answers as
+  unknown) or the list paginates (an unknown page);
 - 400 where there is a query string or a body to get wrong;
 - 413 and 415 where there is a body (too large, not JSON).
 """
@@ -53,7 +54,7 @@ def document_errors(result: dict[str, Any], generator: Any, request: Any, public
                 "401": _response("Not logged in", "ErrorDetail"),
                 "403": _response("No permission", "ErrorDetail"),
             }
-            if in_path or paginated:
+            if in_path or paginated or body:
                 errors["404"] = _response("Not found (or outside your scope)", "ErrorDetail")
             if in_query or body:
                 errors["400"] = _response("Invalid input", "FieldErrors")

@@ -16,6 +16,7 @@ from interop.services import (
     outbox_retry,
 )
 from interop.tasks import outbox_dispatch_due
+from tests.facilities.factories import FacilityFactory
 from tests.support.outbox_app import tasks as example_tasks
 from tests.support.outbox_app.models import BEHAVIOUR, ExampleOutbox
 
@@ -27,7 +28,9 @@ def _reset() -> None:
 
 
 def _row(payload: str = "a") -> ExampleOutbox:
-    return ExampleOutbox.objects.create(payload=payload, idempotency_key=f"example:{payload}")
+    return ExampleOutbox.objects.create(
+        facility=FacilityFactory(), payload=payload, idempotency_key=f"example:{payload}"
+    )
 
 
 def test_backoff_doubles_and_is_capped() -> None:
