@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Any, Generic, Literal, NotRequired, TypedDict, TypeVar, Unpack
 
 from .checks import Subject
 from .logic import Finding
@@ -33,8 +33,8 @@ F = TypeVar("F", bound=Callable[..., object])
 
 
 @dataclass(frozen=True, slots=True)
-class BackReferralClause:
-    """A back-referral criterion (Diktum KEEMPAT or BAB II.B): met, not met, unknown."""
+class ClauseDeclaration:
+    """What a clause declares in either mode; each mode adds its ``evaluate``."""
 
     id: str
     program: str
@@ -42,6 +42,12 @@ class BackReferralClause:
     rule: str  # the rule in words, naming the facts it reads
     reads: tuple[str, ...]  # fact names; "patient.x" / "general.x" for other sections
     note: str | None  # the contract's reading where the text is ambiguous
+
+
+@dataclass(frozen=True, slots=True)
+class BackReferralClause(ClauseDeclaration):
+    """A back-referral criterion (Diktum KEEMPAT or BAB II.B): met, not met, unknown."""
+
     evaluate: BackEvaluate
 
     @property
@@ -50,15 +56,9 @@ class BackReferralClause:
 
 
 @dataclass(frozen=True, slots=True)
-class ReReferralClause:
+class ReReferralClause(ClauseDeclaration):
     """A re-referral criterion (BAB III.B.x.d) judged over the 3-month window."""
 
-    id: str
-    program: str
-    text: str
-    rule: str
-    reads: tuple[str, ...]
-    note: str | None
     evaluate: WindowEvaluate
 
     @property
@@ -69,32 +69,44 @@ class ReReferralClause:
 Clause = BackReferralClause | ReReferralClause
 
 
-class BackReferralCriteria:
-    """The back-referral clauses of one program, in clause order."""
+class ClauseWords(TypedDict):
+    """The words a program module gives a clause (``ClauseDeclaration``'s text fields)."""
+
+    text: str
+    rule: str
+    reads: tuple[str, ...]
+    note: NotRequired[str | None]
+
+
+C = TypeVar("C", BackReferralClause, ReReferralClause)
+
+
+class _Criteria(Generic[C]):
+    """The clauses of one program for one mode, in clause order."""
 
     def __init__(self, program: str) -> None:
         self.program = program
-        self.clauses: list[BackReferralClause] = []
+        self.clauses: list[C] = []
+
+    def _add(self, kind: type[C], clause_id: str, words: ClauseWords, evaluate: Any) -> None:
+        text, rule, reads, note = words["text"], words["rule"], words["reads"], words.get("note")
+        self.clauses.append(kind(clause_id, self.program, text, rule, reads, note, evaluate))
+
+
+class BackReferralCriteria(_Criteria[BackReferralClause]):
+    """The back-referral clauses of one program, in clause order."""
 
     def clause(
-        self,
-        clause_id: str,
-        *,
-        text: str,
-        rule: str,
-        reads: tuple[str, ...],
-        note: str | None = None,
+        self, clause_id: str, **words: Unpack[ClauseWords]
     ) -> Callable[[BackEvaluate], BackEvaluate]:
         def declare(evaluate: BackEvaluate) -> BackEvaluate:
-            self.clauses.append(
-                BackReferralClause(clause_id, self.program, text, rule, reads, note, evaluate)
-            )
+            self._add(BackReferralClause, clause_id, words, evaluate)
             return evaluate
 
         return declare
 
 
-class ReReferralCriteria:
+class ReReferralCriteria(_Criteria[ReReferralClause]):
     """The re-referral clauses of one program, in clause order.
 
     ``window`` turns the decorated function into a judgement over the window:
@@ -103,24 +115,15 @@ class ReReferralCriteria:
     window itself.
     """
 
-    def __init__(self, program: str) -> None:
-        self.program = program
-        self.clauses: list[ReReferralClause] = []
-
     def clause(
         self,
         clause_id: str,
         *,
-        text: str,
-        rule: str,
-        reads: tuple[str, ...],
         window: Callable[[F], WindowEvaluate],
-        note: str | None = None,
+        **words: Unpack[ClauseWords],
     ) -> Callable[[F], F]:
         def declare(evaluate: F) -> F:
-            self.clauses.append(
-                ReReferralClause(clause_id, self.program, text, rule, reads, note, window(evaluate))
-            )
+            self._add(ReReferralClause, clause_id, words, window(evaluate))
             return evaluate
 
         return declare
