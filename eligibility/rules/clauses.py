@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, NotRequired, TypedDict, TypeVar, Unpack
+from typing import Any, ClassVar, Generic, Literal, NotRequired, TypedDict, TypeVar, Unpack
 
 from .checks import Subject
 from .logic import Finding
@@ -49,10 +49,7 @@ class BackReferralClause(ClauseDeclaration):
     """A back-referral criterion (Diktum KEEMPAT or BAB II.B): met, not met, unknown."""
 
     evaluate: BackEvaluate
-
-    @property
-    def mode(self) -> Mode:
-        return BACK_REFERRAL
+    mode: ClassVar[Mode] = BACK_REFERRAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +57,7 @@ class ReReferralClause(ClauseDeclaration):
     """A re-referral criterion (BAB III.B.x.d) judged over the 3-month window."""
 
     evaluate: WindowEvaluate
-
-    @property
-    def mode(self) -> Mode:
-        return RE_REFERRAL
+    mode: ClassVar[Mode] = RE_REFERRAL
 
 
 Clause = BackReferralClause | ReReferralClause
