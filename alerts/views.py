@@ -134,7 +134,6 @@ def worklist(request: AuthedRequest) -> HttpResponse:
         "buckets": selectors.BUCKETS,
         "bucket_tabs": [(b, counts[b.code]) for b in selectors.BUCKETS],
         "filter_query": query,
-        "can_contact": policy.can(request.user, Capability.RECORD_CONTACT),
     }
     template = "alerts/worklist.html#results" if request.htmx else "alerts/worklist.html"
     return render(request, template, context)
@@ -220,7 +219,6 @@ def worklist_contact(request: AuthedRequest, pk: int) -> HttpResponse:
                         as_of=as_of,
                         saved=True,
                         saved_outcome=attempt.outcome,
-                        can_contact=True,
                     ),
                 )
             messages.success(request, _("Contact attempt saved."))
@@ -230,7 +228,7 @@ def worklist_contact(request: AuthedRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "alerts/worklist.html#row",
-            _row_context(request, case, as_of=as_of, form=form, can_contact=True, open_form=True),
+            _row_context(request, case, as_of=as_of, form=form, open_form=True),
         )
     status = 400 if request.method == "POST" else 200
     return render(

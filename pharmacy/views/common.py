@@ -6,18 +6,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from accounts import policy
-from accounts.models import User
-from accounts.policy import Capability
 from pharmacy import exports
 from pharmacy.forms import MonthForm
 
 PAGE_SIZE = 25
-
-
-def may_move_stock(user: User) -> bool:
-    """Stock is moved by pharmacy staff (and the facility administrator): accounts.policy."""
-    return policy.can(user, Capability.MOVE_STOCK)
 
 
 def export_format(request: HttpRequest) -> str | None:

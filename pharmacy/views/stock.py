@@ -40,7 +40,6 @@ from pharmacy.views.common import (
     PAGE_SIZE,
     download_if_asked,
     error_messages,
-    may_move_stock,
 )
 
 
@@ -63,7 +62,6 @@ def stock(request: AuthedRequest, pk: int) -> HttpResponse:
         "store": store,
         "rows": selectors.stock_levels(store=store),
         "today": timezone.localdate(),
-        "may_move_stock": may_move_stock(request.user),
         "near_days": NEAR_EXPIRY_DAYS,
         "near_limit": timezone.localdate() + dt.timedelta(days=NEAR_EXPIRY_DAYS),
     }

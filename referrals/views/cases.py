@@ -29,7 +29,6 @@ from referrals.services import care_plans, cases, engine
 from referrals.views.common import (
     PAGE_SIZE,
     case_form_page,
-    is_doctor,
     require_role,
     run_service,
 )
@@ -63,7 +62,6 @@ def _case_context(request: AuthedRequest, case: PrbCase) -> dict[str, Any]:
         "plan": plan,
         "visits": selectors.visit_list(case=case)[:12],
         "open_rereferral": selectors.open_rereferral(case),
-        "is_doctor": is_doctor(request.user),
         "status_form": forms.StatusForm(
             allowed=cases.MANUAL_TRANSITIONS.get(PrbCase.Status(case.status), set())
         ),

@@ -42,11 +42,6 @@ def own_facility(request: AuthedRequest) -> Facility:
     return facility
 
 
-def is_doctor(user: Any) -> bool:
-    """May record visits and decide letters (the doctor's work in the policy)."""
-    return policy.can(user, Capability.RECORD_VISIT)
-
-
 def run_service(
     request: AuthedRequest, form: Any, save: Callable[[], T], *, success: str | Callable[[T], str]
 ) -> T | None:

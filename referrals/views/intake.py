@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import policy
 from accounts.http import AuthedRequest
 from accounts.policy import Capability
 from patients.models import Patient
@@ -27,7 +28,6 @@ from referrals.models import (
 from referrals.services import engine, facility_readiness, letters
 from referrals.views.common import (
     PAGE_SIZE,
-    is_doctor,
     own_facility,
     require_role,
     run_service,
@@ -194,7 +194,7 @@ def letter_context(request: AuthedRequest, letter: BackReferralLetter) -> dict[s
         "readiness": selectors.facility_readiness(
             facility_id=letter.facility_id, program=letter.program
         ),
-        "can_decide": is_doctor(request.user)
+        "can_decide": policy.can(request.user, Capability.DECIDE_LETTER)
         and letter.status == BackReferralLetter.Status.RECEIVED
         and letter.facility_id == getattr(request.user, "facility_id", None),
     }

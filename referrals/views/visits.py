@@ -21,7 +21,7 @@ from referrals.models import (
     PrbCase,
 )
 from referrals.services import engine, visits
-from referrals.views.common import case_form_page, is_doctor, run_service
+from referrals.views.common import case_form_page, run_service
 
 # ---------------------------------------------------------------- visits
 
@@ -137,7 +137,6 @@ def visit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "visit": visit,
             "case": visit.case,
             "lines": lines,
-            "is_doctor": is_doctor(request.user),
         },
     )
 

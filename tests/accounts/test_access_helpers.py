@@ -231,3 +231,25 @@ def test_the_dispense_api_refuses_a_reader(seed: Seed) -> None:
     outsider = Client()
     outsider.force_login(seed.out_of_scope["farmasi@pkm2"])
     assert outsider.post(url, {}, content_type="application/json").status_code == 404
+
+
+# The pages show a write button by the policy's capability (``can.*``), the same rule the
+# write view's access helper enforces.
+BUTTONS = [
+    ("referrals:case_detail", "case", "referrals:case_status", "dokter", "pustu"),
+    ("pharmacy:stock", "store", "pharmacy:receive", "farmasi", "dokter"),
+]
+
+
+@pytest.mark.parametrize(("page", "attribute", "button", "writer", "reader"), BUTTONS)
+def test_the_write_button_follows_the_write_capability(
+    seed: Seed, page: str, attribute: str, button: str, writer: str, reader: str
+) -> None:
+    pk = getattr(seed, attribute).pk
+    target = reverse(button, kwargs={"pk": pk})
+    for role, shown in ((writer, True), (reader, False)):
+        client = Client()
+        client.force_login(seed.in_scope[role])
+        response = client.get(reverse(page, kwargs={"pk": pk}))
+        assert response.status_code == 200
+        assert (f'"{target}"' in response.content.decode()) is shown, role

@@ -658,3 +658,16 @@ def test_the_form_refuses_the_birth_dates_the_api_refuses(
     body = response.content.decode()
     assert message in body and 'value="Tanggal Aneh"' in body
     assert not BackReferralLetter.objects.exists()
+
+
+def test_the_case_page_offers_visit_and_re_referral_by_capability(world, client) -> None:
+    case = enrol(world)
+    links = [
+        reverse("referrals:visit_create", kwargs={"pk": case.pk}),
+        reverse("referrals:rereferral_create", kwargs={"pk": case.pk}),
+    ]
+    for user, shown in ((world.dokter1, True), (world.perawat1, False)):
+        client.force_login(user)
+        html = client.get(reverse("referrals:case_detail", kwargs={"pk": case.pk})).content
+        for link in links:
+            assert (f'"{link}"' in html.decode()) is shown, (user.role, link)
