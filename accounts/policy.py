@@ -25,6 +25,7 @@ How to declare a new page or API (for everyone adding routes):
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -386,27 +387,30 @@ ROUTES: dict[str, RouteRule] = {
 EXEMPT_NAMESPACES = ("admin",)
 
 
-def undeclared_routes(urlconf: Any = None) -> list[str]:
-    """Named routes of ``urlconf`` (the project's by default) missing from ``ROUTES``."""
-    missing: list[str] = []
+def project_routes(urlconf: Any = None) -> Iterator[tuple[str | None, URLPattern]]:
+    """Every route of ``urlconf`` (the project's by default) outside the exempt namespaces:
+    its full name ("referrals:case_detail"; None when unnamed) and its pattern."""
 
-    def walk(patterns: Any, namespace: str) -> None:
+    def walk(patterns: Any, namespace: str) -> Iterator[tuple[str | None, URLPattern]]:
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 inner = namespace
                 if pattern.namespace:
                     inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
-                if inner.split(":")[0] in EXEMPT_NAMESPACES:
-                    continue
-                walk(pattern.url_patterns, inner)
+                if inner.split(":")[0] not in EXEMPT_NAMESPACES:
+                    yield from walk(pattern.url_patterns, inner)
             elif isinstance(pattern, URLPattern):
-                if pattern.name is None:
-                    # An unnamed route cannot be declared: it is an error of its own.
-                    missing.append(f"<unnamed {pattern.pattern}>")
-                    continue
-                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-                if name not in ROUTES:
-                    missing.append(name)
+                name = pattern.name
+                yield (f"{namespace}:{name}" if namespace and name else name), pattern
 
-    walk(get_resolver(urlconf).url_patterns, "")
-    return missing
+    return walk(get_resolver(urlconf).url_patterns, "")
+
+
+def undeclared_routes(urlconf: Any = None) -> list[str]:
+    """Named routes of ``urlconf`` (the project's by default) missing from ``ROUTES``;
+    an unnamed route cannot be declared: it is an error of its own."""
+    return [
+        f"<unnamed {pattern.pattern}>" if name is None else name
+        for name, pattern in project_routes(urlconf)
+        if name is None or name not in ROUTES
+    ]

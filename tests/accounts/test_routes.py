@@ -40,7 +40,7 @@ from django.db import connection, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -324,21 +324,7 @@ def seed_world(world: Any) -> Seed:
 
 def _routes(urlconf: Any = None) -> dict[str, URLPattern]:
     """Every named route of ``urlconf`` (outside the exempt namespaces), by full name."""
-    found: dict[str, URLPattern] = {}
-
-    def walk(patterns: Any, namespace: str) -> None:
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                inner = namespace
-                if pattern.namespace:
-                    inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
-                if inner.split(":")[0] not in policy.EXEMPT_NAMESPACES:
-                    walk(pattern.url_patterns, inner)
-            elif isinstance(pattern, URLPattern) and pattern.name:
-                found[f"{namespace}:{pattern.name}" if namespace else pattern.name] = pattern
-
-    walk(get_resolver(urlconf).url_patterns, "")
-    return found
+    return {name: pattern for name, pattern in policy.project_routes(urlconf) if name}
 
 
 def _kwargs_of(pattern: URLPattern) -> list[str]:
