@@ -47,7 +47,7 @@ from accounts.tiles import Tile
 from alerts import risk
 from alerts.models import WorklistRemoval
 from facilities.models import Facility
-from patients.reads import note_record
+from patients.reads import record_for_user
 from referrals.models import (
     IN_CARE_STATUSES,
     BackReferralLetter,
@@ -313,7 +313,7 @@ def worklist_case_for_user(
 ) -> PrbCase:
     """The access helper for a worklist row: 404 outside the user's scope, then 403
     without ``write`` when given."""
-    case = policy.get_for_user(
+    return record_for_user(
         user,
         with_worklist_facts(PrbCase.objects.visible_to(user), as_of=as_of).select_related(
             "patient", "patient__pustu"
@@ -322,8 +322,6 @@ def worklist_case_for_user(
         read=Capability.SEE_WORKLIST,
         write=write,
     )
-    note_record(case.patient_id)
-    return case
 
 
 def pustus_for_user(user: Any) -> QuerySet[Facility]:

@@ -21,7 +21,7 @@ from alerts.forms import ContactForm
 from alerts.models import Alert
 from common.exports import table_response
 from common.forms import put_errors
-from patients.reads import PatientPaginator, note_list, note_record
+from patients.reads import PatientPaginator, note_list, record_for_user
 
 
 def alert_for_user(user: object, pk: int, *, write: Capability | None = None) -> Alert:
@@ -29,15 +29,13 @@ def alert_for_user(user: object, pk: int, *, write: Capability | None = None) ->
     without ``write`` when given.
 
     Opening an alert is a read of its patient's record (``patients.reads``)."""
-    alert = policy.get_for_user(
+    return record_for_user(
         user,
         Alert.objects.visible_to(user),
         pk,
         read=Capability.SEE_NOTIFICATIONS,
         write=write,
     )
-    note_record(alert.patient_id)
-    return alert
 
 
 @login_required

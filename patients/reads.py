@@ -25,14 +25,19 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Page, Paginator
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from rest_framework.views import APIView
 
+from accounts import policy
+from accounts.policy import Capability
 from common.pagination import StrictPageNumberPagination
+
+M = TypeVar("M", bound=Model)
 
 # What a row of a list shows: an attribute path to the patient's id ("pk" for patients,
 # "patient_id", "case.patient_id"), a function of the row, or None for no patient at all.
@@ -77,6 +82,24 @@ def note_record(patient_id: int | None, *, action: str | None = None) -> None:
         return
     if action is not None or patient_id not in reads.records:
         reads.records[patient_id] = action or reads.records.get(patient_id)
+
+
+def record_for_user(
+    user: Any,
+    visible: QuerySet[M],
+    pk: Any,
+    *,
+    read: Capability,
+    write: Capability | None = None,
+    patient: str = "patient_id",
+) -> M:
+    """An access helper's whole rule for a record that names a patient: the policy's
+    ``get_for_user`` (403 without ``read``, 404 outside ``visible``, 403 without ``write``
+    when given), then the read of the patient's record, found at the ``patient`` path
+    (``"case.patient_id"`` for a visit), is noted for the request's log."""
+    record = policy.get_for_user(user, visible, pk, read=read, write=write)
+    note_record(attrgetter(patient)(record))
+    return record
 
 
 def note_list(patient_ids: Iterable[int | None], *, action: str | None = None) -> None:

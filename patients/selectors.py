@@ -3,11 +3,10 @@ from typing import Any
 from django.apps import apps
 from django.db.models import F, QuerySet, Value
 
-from accounts import policy
 from accounts.models import User
 from accounts.policy import Capability
 from patients.models import Patient, PatientAccessLog, PatientListAccess
-from patients.reads import note_record
+from patients.reads import record_for_user
 
 
 def patient_for_user(user: Any, pk: int, *, write: Capability | None = None) -> Patient:
@@ -16,15 +15,14 @@ def patient_for_user(user: Any, pk: int, *, write: Capability | None = None) -> 
     Like every access helper it logs the read (``patients.reads``); a role that does not
     see patients gets 403 first, and one without ``write`` (when given) 403 after the
     scope (``accounts.policy.get_for_user``)."""
-    patient = policy.get_for_user(
+    return record_for_user(
         user,
         Patient.objects.visible_to(user).select_related("fktp", "pustu"),
         pk,
         read=Capability.SEE_PATIENTS,
         write=write,
+        patient="pk",
     )
-    note_record(patient.pk)
-    return patient
 
 
 def patient_list(*, user: Any, query: str = "") -> QuerySet[Patient]:

@@ -37,7 +37,7 @@ from accounts.tiles import Tile
 from facilities.models import Facility
 from lib.months import add_months_first_day, month_end, month_start
 from patients.models import Patient
-from patients.reads import note_record
+from patients.reads import record_for_user
 from pharmacy import planning
 from pharmacy.models import (
     Destruction,
@@ -77,15 +77,13 @@ def store_for_user(user: User, pk: int, *, write: Capability | None = None) -> S
 
 
 def prescription_for_user(user: User, pk: int, *, write: Capability | None = None) -> Prescription:
-    prescription = policy.get_for_user(
+    return record_for_user(
         user,
         Prescription.objects.visible_to(user).select_related("patient", "facility"),
         pk,
         read=Capability.SEE_PHARMACY,
         write=write,
     )
-    note_record(prescription.patient_id)
-    return prescription
 
 
 def destruction_for_user(user: User, pk: int, *, write: Capability | None = None) -> Destruction:
@@ -99,15 +97,13 @@ def destruction_for_user(user: User, pk: int, *, write: Capability | None = None
 
 
 def card_line_for_user(user: User, pk: int, *, write: Capability | None = None) -> StockCardLine:
-    line = policy.get_for_user(
+    return record_for_user(
         user,
         StockCardLine.objects.visible_to(user).select_related("store", "lot", "medicine"),
         pk,
         read=Capability.SEE_PHARMACY,
         write=write,
     )
-    note_record(line.patient_id)
-    return line
 
 
 def stores_for_user(user: User) -> QuerySet[Store]:

@@ -26,7 +26,7 @@ from eligibility.rules.formatting import format_number
 from facilities.models import Facility
 from lib import workdays
 from patients.models import Patient
-from patients.reads import note_record
+from patients.reads import record_for_user
 from pharmacy.models import Prescription, PrescriptionLine
 from referrals import kmk
 from referrals.factfields import fact_lines
@@ -45,7 +45,7 @@ from referrals.models import (
 
 
 def letter_for_user(user: Any, pk: int, *, write: Capability | None = None) -> BackReferralLetter:
-    letter = policy.get_for_user(
+    return record_for_user(
         user,
         BackReferralLetter.objects.visible_to(user).select_related(
             "patient", "hospital", "facility", "case", "received_by", "decided_by"
@@ -54,12 +54,10 @@ def letter_for_user(user: Any, pk: int, *, write: Capability | None = None) -> B
         read=Capability.SEE_REFERRALS,
         write=write,
     )
-    note_record(letter.patient_id)
-    return letter
 
 
 def case_for_user(user: Any, pk: int, *, write: Capability | None = None) -> PrbCase:
-    case = policy.get_for_user(
+    return record_for_user(
         user,
         PrbCase.objects.visible_to(user).select_related(
             "patient", "patient__pustu", "patient__fktp", "facility"
@@ -68,12 +66,10 @@ def case_for_user(user: Any, pk: int, *, write: Capability | None = None) -> Prb
         read=Capability.SEE_CASES,
         write=write,
     )
-    note_record(case.patient_id)
-    return case
 
 
 def visit_for_user(user: Any, pk: int, *, write: Capability | None = None) -> ControlVisit:
-    visit = policy.get_for_user(
+    return record_for_user(
         user,
         ControlVisit.objects.visible_to(user).select_related(
             "case", "case__patient", "case__facility", "recorded_by", "prescription"
@@ -81,13 +77,12 @@ def visit_for_user(user: Any, pk: int, *, write: Capability | None = None) -> Co
         pk,
         read=Capability.SEE_CASES,
         write=write,
+        patient="case.patient_id",
     )
-    note_record(visit.case.patient_id)
-    return visit
 
 
 def rereferral_for_user(user: Any, pk: int, *, write: Capability | None = None) -> ReReferral:
-    rereferral = policy.get_for_user(
+    return record_for_user(
         user,
         ReReferral.objects.visible_to(user).select_related(
             "case", "case__patient", "case__facility", "hospital", "created_by", "visit"
@@ -95,9 +90,8 @@ def rereferral_for_user(user: Any, pk: int, *, write: Capability | None = None) 
         pk,
         read=Capability.SEE_CASES,
         write=write,
+        patient="case.patient_id",
     )
-    note_record(rereferral.case.patient_id)
-    return rereferral
 
 
 def letter_list(*, user: Any, status: str = "") -> QuerySet[BackReferralLetter]:

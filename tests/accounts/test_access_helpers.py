@@ -138,18 +138,12 @@ def seed(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
         transaction.set_rollback(True)
 
 
-@pytest.mark.parametrize(
-    ("helper", "attribute", "write", "reader", "outsider"),
-    [pytest.param(*row[1:], id=row[0]) for row in HELPERS],
-)
-def test_a_reader_gets_the_record_but_not_the_write(
-    seed: Seed,
-    helper: Callable[..., Any],
-    attribute: str,
-    write: Capability,
-    reader: str,
-    outsider: str,
-) -> None:
+each_helper = pytest.mark.parametrize("row", [pytest.param(row, id=row[0]) for row in HELPERS])
+
+
+@each_helper
+def test_a_reader_gets_the_record_but_not_the_write(seed: Seed, row: tuple[Any, ...]) -> None:
+    _, helper, attribute, write, reader, _outsider = row
     record = getattr(seed, attribute)
     user = seed.in_scope[reader]
 
@@ -158,18 +152,9 @@ def test_a_reader_gets_the_record_but_not_the_write(
         helper(user, record.pk, write=write)
 
 
-@pytest.mark.parametrize(
-    ("helper", "attribute", "write", "reader", "outsider"),
-    [pytest.param(*row[1:], id=row[0]) for row in HELPERS],
-)
-def test_out_of_scope_is_404_on_both_paths(
-    seed: Seed,
-    helper: Callable[..., Any],
-    attribute: str,
-    write: Capability,
-    reader: str,
-    outsider: str,
-) -> None:
+@each_helper
+def test_out_of_scope_is_404_on_both_paths(seed: Seed, row: tuple[Any, ...]) -> None:
+    _, helper, attribute, write, _reader, outsider = row
     record = getattr(seed, attribute)
     user = seed.out_of_scope[outsider]
 
