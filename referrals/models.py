@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any, Self, TypeVar
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import policy
 from accounts.audit import tracked
 from accounts.scoping import staff_scope
+from common.models import staff_fk
 from common.text import LONG_TEXT, NOTE_TEXT
 from facilities.models import Facility
 from patients.models import Patient
@@ -207,12 +207,8 @@ class BackReferralLetter(models.Model):
         related_name="letters",
         verbose_name=_("PRB case"),
     )
-    received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    received_by = staff_fk()
+    decided_by = staff_fk(optional=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -289,9 +285,7 @@ class CarePlan(models.Model):
         _("place of control"), max_length=10, choices=Place.choices, default=Place.PUSKESMAS
     )
     targets = models.TextField(_("targets"), blank=True, max_length=NOTE_TEXT)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = staff_fk()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -341,9 +335,7 @@ class SelfManagementItem(models.Model):
     text = models.CharField(_("advice"), max_length=200)
     clause = models.CharField(_("KMK clause"), max_length=30)
     taught_on = models.DateField(_("taught on"), null=True, blank=True)
-    taught_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    taught_by = staff_fk(optional=True)
 
     class Meta:
         ordering = ["id"]
@@ -410,9 +402,7 @@ class ControlVisit(models.Model):
     next_control_date = models.DateField(_("next control"))
     evaluation = models.JSONField(_("re-referral evaluation"), default=dict, blank=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = staff_fk()
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CaseRecordQuerySet["ControlVisit"].as_manager()
@@ -478,9 +468,7 @@ class ReReferral(models.Model):
     return_letter = models.ForeignKey(
         BackReferralLetter, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = staff_fk()
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CaseRecordQuerySet["ReReferral"].as_manager()
@@ -515,9 +503,7 @@ class HomeVisit(models.Model):
     visitor_name = models.CharField(_("visitor's name"), max_length=150)
     findings = models.TextField(_("findings"), max_length=LONG_TEXT)
     follow_up = models.TextField(_("follow-up"), blank=True, max_length=LONG_TEXT)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = staff_fk()
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CaseRecordQuerySet["HomeVisit"].as_manager()
@@ -567,7 +553,7 @@ class ContactAttempt(models.Model):
     outcome = models.CharField(_("outcome"), max_length=15, choices=Outcome.choices)
     agreed_date = models.DateField(_("agreed control date"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = staff_fk()
 
     objects = CaseRecordQuerySet["ContactAttempt"].as_manager()
 
@@ -595,9 +581,7 @@ class FacilityReadiness(models.Model):
     program = models.CharField(_("programme"), max_length=20, choices=Program.choices)
     available = models.JSONField(_("available"), default=list, blank=True)  # item codes
     note = models.CharField(_("network arrangements"), max_length=255, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    updated_by = staff_fk()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -629,9 +613,7 @@ class ReadinessGap(models.Model):
         _("through the network facility"), max_length=150, blank=True
     )
     available_on = models.DateField(_("available at the puskesmas by"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = staff_fk()
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     objects = CaseRecordQuerySet["ReadinessGap"].as_manager()
