@@ -21,7 +21,8 @@ from alerts.forms import ContactForm
 from alerts.models import Alert
 from common.exports import table_response
 from common.forms import put_errors
-from patients.reads import PatientPaginator, note_list, record_for_user
+from common.htmx import render_page
+from patients.reads import note_list, patient_page, record_for_user
 
 
 def alert_for_user(user: object, pk: int, *, write: Capability | None = None) -> Alert:
@@ -49,7 +50,7 @@ def alert_list(request: AuthedRequest) -> HttpResponse:
     )
     if request.GET.get("status") != "all":
         alerts = alerts.unresolved()
-    page = PatientPaginator(alerts, 30, patient="patient_id").get_page(request.GET.get("page"))
+    page = patient_page(request, alerts, patient="patient_id", per_page=30)
     return render(request, "alerts/alert_list.html", {"page": page})
 
 
@@ -113,11 +114,8 @@ def worklist(request: AuthedRequest) -> HttpResponse:
     policy.require(request.user, Capability.SEE_WORKLIST)
     as_of = _today()
     bucket, pustu_id = _filters(request)
-    page = PatientPaginator(
-        selectors.worklist(user=request.user, as_of=as_of, bucket=bucket, pustu_id=pustu_id),
-        WORKLIST_PAGE_SIZE,
-        patient="patient_id",
-    ).get_page(request.GET.get("page"))
+    rows = selectors.worklist(user=request.user, as_of=as_of, bucket=bucket, pustu_id=pustu_id)
+    page = patient_page(request, rows, patient="patient_id", per_page=WORKLIST_PAGE_SIZE)
     page.object_list = selectors.attach_row_details(list(page.object_list), as_of=as_of)
     for case in page.object_list:
         case.contact_form = ContactForm(auto_id=f"c{case.pk}_%s")  # type: ignore[attr-defined]
@@ -133,8 +131,7 @@ def worklist(request: AuthedRequest) -> HttpResponse:
         "bucket_tabs": [(b, counts[b.code]) for b in selectors.BUCKETS],
         "filter_query": query,
     }
-    template = "alerts/worklist.html#results" if request.htmx else "alerts/worklist.html"
-    return render(request, template, context)
+    return render_page(request, "alerts/worklist.html", context)
 
 
 @login_required

@@ -203,11 +203,10 @@ class BpjsClient:
         return self._decode(answer, timestamp)
 
     def _decode(self, answer: HttpResponse, timestamp: str) -> Any:
-        label = self.service.label
         if status_is_transient(answer.status):
             raise InteropError(
                 _("BPJS %(service)s is having trouble (HTTP %(status)s); try again later.")
-                % {"service": label, "status": answer.status},
+                % {"service": self.service.label, "status": answer.status},
                 transient=True,
                 status=answer.status,
             )
@@ -241,29 +240,23 @@ class BpjsClient:
         if code not in SUCCESS_CODES[self.service] or answer.status >= 400:
             details = _field_messages(response)
             text = "; ".join([message, *details]) if message else "; ".join(details)
-            raise InteropError(
-                _("BPJS %(service)s refused: %(message)s")
-                % {"service": label, "message": text or code},
-                transient=False,
-                status=answer.status,
-            )
+            refusal = _("BPJS %(service)s refused: %(message)s")
+            raise self._refused(refusal, answer.status, message=text or code)
         return response
 
-    def _auth_error(self, status: int) -> InteropError:
+    def _refused(self, template: str, status: int, **values: str) -> InteropError:
+        """A final refusal (retrying will not help), naming the service."""
         return InteropError(
-            _("BPJS credentials are wrong or the server clock is out of sync (%(service)s).")
-            % {"service": self.service.label},
-            transient=False,
-            status=status,
+            template % {"service": self.service.label, **values}, transient=False, status=status
         )
 
+    def _auth_error(self, status: int) -> InteropError:
+        message = _("BPJS credentials are wrong or the server clock is out of sync (%(service)s).")
+        return self._refused(message, status)
+
     def _malformed(self, status: int) -> InteropError:
-        return InteropError(
-            _("BPJS %(service)s sent an answer PRB cannot read; nothing was saved.")
-            % {"service": self.service.label},
-            transient=False,
-            status=status,
-        )
+        message = _("BPJS %(service)s sent an answer PRB cannot read; nothing was saved.")
+        return self._refused(message, status)
 
 
 def _field_messages(response: Any) -> list[str]:

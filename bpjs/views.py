@@ -22,11 +22,12 @@ from accounts.http import AuthedRequest
 from accounts.policy import Capability
 from bpjs import forms, selectors, services
 from bpjs.models import ApotekClaimOutbox, BpjsCredentials, BpjsMedicine, PCareVisitOutbox
+from common.htmx import render_page
 from facilities.models import Facility
 from interop.errors import InteropError
 from interop.models import OutboxState
 from interop.services import outbox_retry
-from patients.reads import PatientPaginator
+from patients.reads import patient_page
 from patients.selectors import patient_for_user
 from referrals import views as referral_views
 
@@ -141,10 +142,7 @@ def participant_check(request: AuthedRequest) -> HttpResponse:
         context["elsewhere"] = participant.registered_elsewhere(facility)
         if patient is not None:
             services.participant_check_record(patient=patient, participant=participant)
-    template = "bpjs/participant.html"
-    if request.htmx:
-        template += "#result"
-    return render(request, template, context)
+    return render_page(request, "bpjs/participant.html", context, partial="result")
 
 
 # ---------------------------------------------------------------- queue
@@ -168,11 +166,12 @@ def queue(request: AuthedRequest) -> HttpResponse:
         k: {s: model.objects.filter(facility=facility, state=s).count() for s in OutboxState.values}
         for k, model in OUTBOXES.items()
     }
-    page = PatientPaginator(
+    page = patient_page(
+        request,
         rows.order_by("-created_at", "-id"),
-        PAGE_SIZE,
         patient="visit.case.patient_id" if kind == "pcare" else "prescription.patient_id",
-    ).get_page(request.GET.get("page"))
+        per_page=PAGE_SIZE,
+    )
     return render(
         request,
         "bpjs/queue.html",
@@ -260,9 +259,7 @@ def medicine_mapping(request: AuthedRequest) -> HttpResponse:
         rows = rows.filter(medicine__isnull=True)
     if query := request.GET.get("q", "").strip():
         rows = rows.filter(name__icontains=query) | rows.filter(code__startswith=query)
-    page = PatientPaginator(rows.order_by("name", "code"), PAGE_SIZE, patient=None).get_page(
-        request.GET.get("page")
-    )
+    page = patient_page(request, rows.order_by("name", "code"), patient=None, per_page=PAGE_SIZE)
     medicines = list(selectors.formulary_choices())
     return render(
         request,

@@ -14,8 +14,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from operator import attrgetter
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
@@ -30,6 +31,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 NON_FIELD = "non_field_errors"
+T = TypeVar("T")
 
 
 # --------------------------------------------------------------------------- errors
@@ -59,29 +61,25 @@ def _condition_fields(condition: Any) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def _first(items: Iterable[T], attribute: str, value: str | None) -> T | None:
+    """The first of ``items`` whose ``attribute`` is ``value`` (``None`` for no value)."""
+    if not value:
+        return None
+    get = attrgetter(attribute)
+    return next((item for item in items if get(item) == value), None)
+
+
 def _model_for_table(table: str | None) -> type[models.Model] | None:
-    for model in apps.get_models():
-        if model._meta.db_table == table:
-            return model
-    return None
+    return _first(apps.get_models(), "_meta.db_table", table)
 
 
 def _field_for_column(model: type[models.Model] | None, column: str | None) -> str | None:
-    if model is None or not column:
-        return None
-    for field in model._meta.concrete_fields:
-        if field.column == column:
-            return field.name
-    return None
+    field = _first(model._meta.concrete_fields if model else (), "column", column)
+    return field.name if field else None
 
 
 def _constraint(model: type[models.Model] | None, name: str | None) -> BaseConstraint | None:
-    if model is None or not name:
-        return None
-    for constraint in model._meta.constraints:
-        if constraint.name == name:
-            return constraint
-    return None
+    return _first(model._meta.constraints if model else (), "name", name)
 
 
 def integrity_error_detail(error: IntegrityError) -> dict[str, list[str]]:

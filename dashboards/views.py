@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.http import AuthedRequest
+from common.htmx import render_page
 from dashboards import charts, exports, selectors
 from dashboards import indicators as ind
 from dashboards.facts import reference_date
@@ -25,7 +26,7 @@ from dashboards.forms import FilterForm, month_choices
 from facilities.models import Facility
 from patients.models import PatientAccessLog
 from patients.programs import Program
-from patients.reads import PatientPaginator, note_list
+from patients.reads import note_list, patient_page
 
 
 def _chosen_puskesmas(request: AuthedRequest) -> Facility | None:
@@ -138,6 +139,28 @@ def _trend_export(
     )
 
 
+def _dashboard_export(
+    request: HttpRequest,
+    figures: selectors.Figures,
+    filters: list[str],
+    *,
+    name: str,
+    title: str,
+    rows: list[tuple[Any, list[selectors.Cell]]],
+    first_header: str = "",
+) -> HttpResponse | None:
+    """A dashboard's table as CSV/XLSX when asked: the trend (``table=trend``) or its rows."""
+    if request.GET.get("table") == "trend":
+        return _trend_export(request, figures, filters)
+    return _export(
+        request,
+        filename=_slug(name, *filters),
+        title=title,
+        headers=[first_header or title, *_indicator_headers()],
+        rows=[[label, *(_raw(c) for c in cells)] for label, cells in rows],
+    )
+
+
 def _filter_names(form: FilterForm, chosen: Facility | None) -> list[str]:
     return [
         f"{form.month:%Y-%m}",
@@ -156,17 +179,14 @@ def district(request: AuthedRequest) -> HttpResponse:
         facility_ids=[f.pk for f in shown], programs=form.programs, month=form.month
     )
     rows = [(f, selectors.cells(figures.by_facility.get(f.pk, selectors.Totals()))) for f in shown]
-    filters = _filter_names(form, chosen)
-    if request.GET.get("table") == "trend":
-        export = _trend_export(request, figures, filters)
-    else:
-        export = _export(
-            request,
-            filename=_slug("puskesmas", *filters),
-            title=_("Puskesmas"),
-            headers=[_("Puskesmas"), *_indicator_headers()],
-            rows=[[f.name, *(_raw(c) for c in cells)] for f, cells in rows],
-        )
+    export = _dashboard_export(
+        request,
+        figures,
+        _filter_names(form, chosen),
+        name="puskesmas",
+        title=_("Puskesmas"),
+        rows=[(f.name, cells) for f, cells in rows],
+    )
     if export:
         return export
     bar_indicator = ind.BY_CODE[form.indicator_code]
@@ -196,8 +216,7 @@ def district(request: AuthedRequest) -> HttpResponse:
         "regency": request.user.regency if request.user.is_dinkes else None,
         "as_of": selectors.facts_computed_at([f.pk for f in shown]),
     }
-    template = "dashboards/district.html"
-    return render(request, f"{template}#results" if request.htmx else template, context)
+    return render_page(request, "dashboards/district.html", context)
 
 
 def _control_rules() -> list[tuple[str, Any, str]]:
@@ -218,17 +237,15 @@ def puskesmas(request: AuthedRequest, pk: int) -> HttpResponse:
     program_rows = [
         (p, selectors.cells(figures.by_program.get(p.value, selectors.Totals()))) for p in programs
     ]
-    filters = _filter_names(form, facility)
-    if request.GET.get("table") == "trend":
-        export = _trend_export(request, figures, filters)
-    else:
-        export = _export(
-            request,
-            filename=_slug(_("programmes"), *filters),
-            title=_("Programmes"),
-            headers=[_("Programme"), *_indicator_headers()],
-            rows=[[p.label, *(_raw(c) for c in cells)] for p, cells in program_rows],
-        )
+    export = _dashboard_export(
+        request,
+        figures,
+        _filter_names(form, facility),
+        name=_("programmes"),
+        title=_("Programmes"),
+        first_header=_("Programme"),
+        rows=[(p.label, cells) for p, cells in program_rows],
+    )
     if export:
         return export
     context = {
@@ -243,8 +260,7 @@ def puskesmas(request: AuthedRequest, pk: int) -> HttpResponse:
         "control_rules": _control_rules(),
         "as_of": selectors.facts_computed_at([facility.pk]),
     }
-    template = "dashboards/puskesmas.html"
-    return render(request, f"{template}#results" if request.htmx else template, context)
+    return render_page(request, "dashboards/puskesmas.html", context)
 
 
 @login_required
@@ -280,7 +296,7 @@ def patients(request: AuthedRequest, pk: int) -> HttpResponse:
     if export:
         note_list((r.patient_id for r in rows), action=PatientAccessLog.Action.EXPORT)
         return export
-    page = PatientPaginator(rows, 50, patient="patient_id").get_page(request.GET.get("page"))
+    page = patient_page(request, rows, patient="patient_id", per_page=50)
     context = {
         "facility": facility,
         "form": form,

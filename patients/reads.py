@@ -5,7 +5,7 @@ No view writes the read log itself. During a request:
 - the access helpers (``patient_for_user``, ``case_for_user``, ``visit_for_user``,
   ``prescription_for_user``, ``alert_for_user`` …) call :func:`note_record` with the
   patient of the object they return: a read of that patient's record;
-- lists paginate with :class:`PatientPaginator` (pages) or :class:`PatientReadPagination`
+- lists paginate with :func:`patient_page` (pages) or :class:`PatientReadPagination`
   (the API's default pagination class); both note the patients of the page they return.
   Each must be told which patient a row shows (``patient=`` / the view's
   ``patient_field``, ``None`` for a list without patients), so a new list cannot forget.
@@ -137,6 +137,11 @@ class PatientPaginator(Paginator):
             page.object_list = list(page.object_list)
             note_list(self.patient_of(row) for row in page.object_list)
         return page
+
+
+def patient_page(request: HttpRequest, rows: Any, *, patient: PatientOf, per_page: int) -> Page:
+    """The page of ``rows`` that the request asks for (``?page=``), noting its patients."""
+    return PatientPaginator(rows, per_page, patient=patient).get_page(request.GET.get("page"))
 
 
 def view_patient_getter(view: Any) -> Callable[[Any], int | None] | None:

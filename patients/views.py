@@ -10,11 +10,12 @@ from django.views.decorators.vary import vary_on_headers
 from accounts import policy
 from accounts.http import AuthedRequest
 from accounts.policy import Capability
+from common.htmx import render_page
 from facilities.models import Facility
 from patients import selectors, services
 from patients.forms import PatientForm, PatientSearchForm
 from patients.models import Patient, PatientAccessLog
-from patients.reads import PatientPaginator
+from patients.reads import patient_page
 
 PAGE_SIZE = 25
 
@@ -33,13 +34,10 @@ def patient_list(request: AuthedRequest) -> HttpResponse:
     policy.require(request.user, Capability.SEE_PATIENTS)
     form = PatientSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    page = PatientPaginator(
-        selectors.patient_list(user=request.user, query=query), PAGE_SIZE, patient="pk"
-    ).get_page(request.GET.get("page"))
-    template = "patients/patient_list.html"
-    if request.htmx:
-        template += "#results"
-    return render(request, template, {"form": form, "page": page, "query": query})
+    rows = selectors.patient_list(user=request.user, query=query)
+    page = patient_page(request, rows, patient="pk", per_page=PAGE_SIZE)
+    context = {"form": form, "page": page, "query": query}
+    return render_page(request, "patients/patient_list.html", context)
 
 
 @login_required
@@ -93,9 +91,9 @@ def patient_audit(request: AuthedRequest, pk: int) -> HttpResponse:
     patient = selectors.patient_for_user(request.user, pk)
     policy.require(request.user, Capability.SEE_AUDIT_TRAIL)
     # The reads of the one patient whose record this page is (itself logged as a read).
-    accesses = PatientPaginator(
-        selectors.patient_access_logs(patient=patient), 50, patient=None
-    ).get_page(request.GET.get("page"))
+    accesses = patient_page(
+        request, selectors.patient_access_logs(patient=patient), patient=None, per_page=50
+    )
     labels = dict(PatientAccessLog.Action.choices)
     for row in accesses:
         row["action_label"] = labels.get(row["action"], row["action"])

@@ -15,7 +15,7 @@ from accounts.http import AuthedRequest
 from accounts.policy import Capability
 from interop.models import OutboxState
 from interop.services import outbox_retry
-from patients.reads import PatientPaginator
+from patients.reads import patient_page
 from satusehat import selectors
 
 PAGE_SIZE = 30
@@ -26,7 +26,7 @@ def outbox(request: AuthedRequest) -> HttpResponse:
     policy.require(request.user, Capability.SEE_SATUSEHAT_OUTBOX)
     state = request.GET.get("state", "")
     rows = selectors.outbox_list(user=request.user, state=state)
-    page = PatientPaginator(rows, PAGE_SIZE, patient="patient_id").get_page(request.GET.get("page"))
+    page = patient_page(request, rows, patient="patient_id", per_page=PAGE_SIZE)
     return render(
         request,
         "satusehat/outbox.html",

@@ -19,7 +19,7 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -59,14 +59,8 @@ class SweepResult:
     new_alerts: list[Alert] = field(default_factory=list, repr=False)
 
     def as_dict(self) -> dict[str, int]:
-        return {
-            "raised": self.raised,
-            "resolved": self.resolved,
-            "skipped": self.skipped,
-            "sent": self.sent,
-            "failed": self.failed,
-            "reused": self.reused,
-        }
+        """The counts, for the task's result (the new alerts themselves stay out)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "new_alerts"}
 
 
 def chunks(rows: QuerySet[Any, T]) -> Iterator[list[T]]:

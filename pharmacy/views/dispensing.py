@@ -12,7 +12,8 @@ from django.views.decorators.vary import vary_on_headers
 from accounts import policy
 from accounts.http import AuthedRequest
 from accounts.policy import Capability
-from patients.reads import PatientPaginator
+from common.htmx import render_page
+from patients.reads import patient_page
 from pharmacy import selectors
 from pharmacy.forms import (
     DispenseForm,
@@ -38,12 +39,8 @@ def home(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", Prescription.Status.WAITING)
     if status not in WORKLIST_STATUSES:
         status = Prescription.Status.WAITING
-    page = PatientPaginator(
-        selectors.worklist(user=request.user, status=status), PAGE_SIZE, patient="patient_id"
-    ).get_page(request.GET.get("page"))
-    template = "pharmacy/home.html"
-    if request.htmx:
-        template += "#worklist"
+    rows = selectors.worklist(user=request.user, status=status)
+    page = patient_page(request, rows, patient="patient_id", per_page=PAGE_SIZE)
     statuses = [(s, Prescription.Status(s).label) for s in WORKLIST_STATUSES]
     context = {
         "page": page,
@@ -51,7 +48,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         "statuses": statuses,
         "stores": selectors.stores_for_user(request.user),
     }
-    return render(request, template, context)
+    return render_page(request, "pharmacy/home.html", context, partial="worklist")
 
 
 @login_required

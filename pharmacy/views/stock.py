@@ -19,7 +19,7 @@ from accounts.http import AuthedRequest
 from accounts.models import User
 from accounts.policy import Capability
 from patients.models import PatientAccessLog
-from patients.reads import PatientPaginator, note_list
+from patients.reads import note_list, patient_page
 from pharmacy import exports, selectors
 from pharmacy.forms import (
     DestructionForm,
@@ -302,13 +302,12 @@ def _destroyable(user: User) -> list[StockBalance]:
 @login_required
 def destruction_list(request: AuthedRequest) -> HttpResponse:
     policy.require(request.user, Capability.SEE_PHARMACY)
-    page = PatientPaginator(
+    rows = (
         Destruction.objects.visible_to(request.user)
         .select_related("facility")
-        .order_by("-destroyed_on", "-id"),
-        PAGE_SIZE,
-        patient=None,
-    ).get_page(request.GET.get("page"))
+        .order_by("-destroyed_on", "-id")
+    )
+    page = patient_page(request, rows, patient=None, per_page=PAGE_SIZE)
     return render(request, "pharmacy/destruction_list.html", {"page": page})
 
 

@@ -16,7 +16,8 @@ from django.views.decorators.vary import vary_on_headers
 from accounts import policy
 from accounts.http import AuthedRequest
 from accounts.policy import Capability
-from patients.reads import PatientPaginator
+from common.htmx import render_page
+from patients.reads import patient_page
 from patients.selectors import patient_for_user
 from referrals import forms, selectors
 from referrals.models import (
@@ -44,15 +45,10 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     query = status = ""
     if form.is_valid():
         query, status = form.cleaned_data["q"], form.cleaned_data["status"]
-    page = PatientPaginator(
-        selectors.case_list(user=request.user, status=status, query=query),
-        PAGE_SIZE,
-        patient="patient_id",
-    ).get_page(request.GET.get("page"))
-    template = "referrals/case_list.html"
-    if request.htmx:
-        template += "#results"
-    return render(request, template, {"form": form, "page": page, "query": query})
+    rows = selectors.case_list(user=request.user, status=status, query=query)
+    page = patient_page(request, rows, patient="patient_id", per_page=PAGE_SIZE)
+    context = {"form": form, "page": page, "query": query}
+    return render_page(request, "referrals/case_list.html", context)
 
 
 def _case_context(request: AuthedRequest, case: PrbCase) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from accounts.http import AuthedRequest
 from accounts.policy import Capability
 from patients.models import Patient
 from patients.programs import Program
-from patients.reads import PatientPaginator
+from patients.reads import patient_page
 from patients.selectors import patient_for_user
 from referrals import factfields, forms, kmk, selectors
 from referrals.models import (
@@ -42,9 +42,8 @@ def inbox(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in BackReferralLetter.Status.values:
         status = ""
-    page = PatientPaginator(
-        selectors.letter_list(user=request.user, status=status), PAGE_SIZE, patient="patient_id"
-    ).get_page(request.GET.get("page"))
+    rows = selectors.letter_list(user=request.user, status=status)
+    page = patient_page(request, rows, patient="patient_id", per_page=PAGE_SIZE)
     return render(
         request,
         "referrals/inbox.html",

@@ -219,6 +219,16 @@ def test_the_list_paginates(world, login) -> None:
     assert "Halaman 1 dari 2" in page1
 
 
+def test_the_next_page_link_keeps_the_filter(world, login) -> None:
+    for i in range(35):
+        CaseFactory(patient__fktp=world.pkm1, next_control_date=days_ago(31 + i))
+    client = login(world.dokter1)
+    page1 = client.get(reverse("alerts:worklist"), {"bucket": "31-90"}).content.decode()
+    assert '<a href="?bucket=31-90&amp;page=2">' in page1
+    page2 = client.get(reverse("alerts:worklist"), {"bucket": "31-90", "page": 2})
+    assert page2.content.decode().count('<tr id="case-') == 5
+
+
 def test_htmx_contact_updates_the_row(world, login) -> None:
     case = CaseFactory(patient=world.patient1, next_control_date=days_ago(4))
     client = login(world.perawat1)
