@@ -1,9 +1,14 @@
 """How a service's ``ValidationError`` lands on a form, for every app's pages."""
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+T = TypeVar("T")
 
 
 def put_errors(
@@ -20,7 +25,29 @@ def put_errors(
         for message in exc.messages:
             form.add_error(None, message)
         return
-    for key, messages in exc.message_dict.items():
+    for key, texts in exc.message_dict.items():
         field = key if key in form.fields or field_for is None else field_for(key)
-        for message in messages:
+        for message in texts:
             form.add_error(field if field in form.fields else None, message)
+
+
+def run_service(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[], T],
+    *,
+    success: str | Callable[[T], str],
+    field_for: Callable[[str], str | None] | None = None,
+) -> T | None:
+    """Call the service behind ``form`` when the form is valid (else ``None``): its
+    ``ValidationError`` goes onto the form (``put_errors``, with ``field_for``) and gives
+    ``None``; what it returns (the record) gives the ``success`` message."""
+    if not form.is_valid():
+        return None
+    try:
+        result = save()
+    except ValidationError as exc:
+        put_errors(form, exc, field_for=field_for)
+        return None
+    messages.success(request, success if isinstance(success, str) else success(result))
+    return result

@@ -95,23 +95,14 @@ def _stock_store(store, medicines, pharmacist, doctor, rng, today, history) -> N
             _dispense_month(store, month, medicines, patients, pharmacist, doctor, rng)
         month = add_months_first_day(month, 1)
     # Lots near expiry, for the expiry list and the FEFO simulation of the plan.
-    movements.stock_receive(
-        actor=pharmacist,
-        store=store,
+    _receive_lots(
+        pharmacist,
+        store,
+        medicines,
         received_on=today - dt.timedelta(days=200),
-        lines=[
-            movements.ReceiptLineInput(
-                medicine=medicines[("Glimepiride", "2 mg")],
-                batch="GLI-NEAR-ED",
-                expiry_date=today + dt.timedelta(days=45),
-                quantity=120,
-            ),
-            movements.ReceiptLineInput(
-                medicine=medicines[("Captopril", "25 mg")],
-                batch="CAP-NEAR-ED",
-                expiry_date=today + dt.timedelta(days=20),
-                quantity=200,
-            ),
+        lots=[
+            ("Glimepiride", "2 mg", "GLI-NEAR-ED", today + dt.timedelta(days=45), 120),
+            ("Captopril", "25 mg", "CAP-NEAR-ED", today + dt.timedelta(days=20), 200),
         ],
         source="ifk",
         reference=f"SBBK/{store.facility.kemenkes_code}/ED",
@@ -174,25 +165,35 @@ def _depot(world: DemoWorld, medicines, admin, today) -> None:  # type: ignore[n
     )
     if StockCardLine.objects.filter(store=depot).exists():
         return
-    movements.stock_receive(
-        actor=world.users.get("farmasi.pkm1", admin),
-        store=depot,
+    expiry = today + dt.timedelta(days=600)
+    _receive_lots(
+        world.users.get("farmasi.pkm1", admin),
+        depot,
+        medicines,
         received_on=today,
-        lines=[
-            movements.ReceiptLineInput(
-                medicine=medicines[("Amlodipine", "10 mg")],
-                batch="DEPO-AML-01",
-                expiry_date=today + dt.timedelta(days=600),
-                quantity=300,
-            ),
-            movements.ReceiptLineInput(
-                medicine=medicines[("Clopidogrel", "75 mg")],
-                batch="DEPO-CLO-01",
-                expiry_date=today + dt.timedelta(days=600),
-                quantity=150,
-            ),
+        lots=[
+            ("Amlodipine", "10 mg", "DEPO-AML-01", expiry, 300),
+            ("Clopidogrel", "75 mg", "DEPO-CLO-01", expiry, 150),
         ],
         source="apotek",
         supplier=apotek.name,
         reference="DEPO/001",
+    )
+
+
+def _receive_lots(  # type: ignore[no-untyped-def]
+    actor, store, medicines, *, received_on, lots, source, reference, supplier=""
+) -> None:
+    """A receipt of named lots: (medicine name, strength, batch, expiry date, quantity)."""
+    movements.stock_receive(
+        actor=actor,
+        store=store,
+        received_on=received_on,
+        lines=[
+            movements.ReceiptLineInput(medicines[(name, strength)], batch, expiry, quantity)
+            for name, strength, batch, expiry, quantity in lots
+        ],
+        source=source,
+        supplier=supplier,
+        reference=reference,
     )

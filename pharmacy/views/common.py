@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -30,7 +29,3 @@ def month_from_request(request: HttpRequest) -> tuple[MonthForm, dt.date]:
     form = MonthForm(request.GET or {"month": f"{today:%Y-%m}"})
     month = form.cleaned_data["month"] if form.is_valid() else today
     return form, month.replace(day=1)
-
-
-def error_messages(error: ValidationError) -> list[str]:
-    return error.messages

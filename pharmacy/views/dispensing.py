@@ -12,6 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts import policy
 from accounts.http import AuthedRequest
 from accounts.policy import Capability
+from common.forms import put_errors
 from common.htmx import render_page
 from patients.reads import patient_page
 from pharmacy import selectors
@@ -20,7 +21,7 @@ from pharmacy.forms import (
 )
 from pharmacy.models import Prescription
 from pharmacy.services import ledger, prescriptions
-from pharmacy.views.common import PAGE_SIZE, error_messages
+from pharmacy.views.common import PAGE_SIZE
 from pharmacy.views.stock import district_stock
 
 WORKLIST_STATUSES = (
@@ -71,7 +72,7 @@ def dispense(request: AuthedRequest, pk: int) -> HttpResponse:
                 quantities=form.quantities(),
             )
         except ValidationError as error:
-            form.add_error(None, error_messages(error))
+            put_errors(form, error)
         else:
             owed = sum(result.owed.values())
             if owed:

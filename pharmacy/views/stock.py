@@ -18,6 +18,7 @@ from accounts import policy
 from accounts.http import AuthedRequest
 from accounts.models import User
 from accounts.policy import Capability
+from common.forms import run_service
 from patients.models import PatientAccessLog
 from patients.reads import note_list, patient_page
 from pharmacy import exports, selectors
@@ -33,13 +34,20 @@ from pharmacy.forms import (
     WriteOffForm,
     receipt_near_expiry,
 )
-from pharmacy.models import Destruction, DestructionLine, Lot, Medicine, StockBalance, Store
+from pharmacy.models import (
+    Destruction,
+    DestructionLine,
+    Lot,
+    Medicine,
+    StockBalance,
+    StockOpname,
+    Store,
+)
 from pharmacy.planning.fefo import NEAR_EXPIRY_DAYS
 from pharmacy.services import destruction, movements
 from pharmacy.views.common import (
     PAGE_SIZE,
     download_if_asked,
-    error_messages,
 )
 
 
@@ -101,30 +109,26 @@ def receive(request: AuthedRequest, pk: int) -> HttpResponse:
                     _("Some lots expire within %(days)s days: check them, then confirm.")
                     % {"days": NEAR_EXPIRY_DAYS},
                 )
-            else:
-                try:
-                    movements.stock_receive(
-                        actor=request.user,
-                        store=store,
-                        received_on=data["received_on"],
-                        source=data["source"],
-                        supplier=data["supplier"],
-                        reference=data["reference"],
-                        lines=[movements.ReceiptLineInput(**row) for row in rows],
-                    )
-                except ValidationError as error:
-                    form.add_error(None, error_messages(error))
-                else:
-                    messages.success(
-                        request,
-                        ngettext(
-                            "Receipt of %(n)s lot recorded on the stock card.",
-                            "Receipt of %(n)s lots recorded on the stock card.",
-                            len(rows),
-                        )
-                        % {"n": len(rows)},
-                    )
-                    return redirect("pharmacy:stock", pk=store.pk)
+            elif run_service(
+                request,
+                form,
+                lambda: movements.stock_receive(
+                    actor=request.user,
+                    store=store,
+                    received_on=data["received_on"],
+                    source=data["source"],
+                    supplier=data["supplier"],
+                    reference=data["reference"],
+                    lines=[movements.ReceiptLineInput(**row) for row in rows],
+                ),
+                success=ngettext(
+                    "Receipt of %(n)s lot recorded on the stock card.",
+                    "Receipt of %(n)s lots recorded on the stock card.",
+                    len(rows),
+                )
+                % {"n": len(rows)},
+            ):
+                return redirect("pharmacy:stock", pk=store.pk)
     context = {
         "store": store,
         "form": form,
@@ -177,7 +181,7 @@ def reverse_line(request: AuthedRequest, pk: int) -> HttpResponse:
                 actor=request.user, line=line, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            for message in error_messages(error):
+            for message in error.messages:
                 messages.error(request, message)
         else:
             messages.success(request, _("The line was reversed by a correcting line."))
@@ -191,24 +195,26 @@ def _lot_movement(
 ) -> HttpResponse:
     store = selectors.store_for_user(request.user, pk, write=Capability.MOVE_STOCK)
     form = form_class(request.POST or None, store=store)
-    if request.method == "POST" and form.is_valid():
+
+    def lines() -> list[movements.LotQuantity]:
         data = form.cleaned_data
-        lines = [movements.LotQuantity(lot=data["balance"].lot, quantity=data["quantity"])]
-        try:
-            action(store=store, data=data, lines=lines)
-        except ValidationError as error:
-            form.add_error(None, error_messages(error))
-        else:
-            messages.success(request, _("Recorded on the stock card."))
-            return redirect("pharmacy:stock", pk=store.pk)
+        return [movements.LotQuantity(lot=data["balance"].lot, quantity=data["quantity"])]
+
+    if request.method == "POST" and run_service(
+        request,
+        form,
+        lambda: action(store=store, data=form.cleaned_data, lines=lines()),
+        success=_("Recorded on the stock card."),
+    ):
+        return redirect("pharmacy:stock", pk=store.pk)
     return render(request, template, {"store": store, "form": form})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def transfer(request: AuthedRequest, pk: int) -> HttpResponse:
-    def action(*, store: Store, data: dict, lines: list) -> None:
-        movements.stock_transfer(
+    def action(*, store: Store, data: dict, lines: list) -> list:
+        return movements.stock_transfer(
             actor=request.user,
             source=store,
             destination=data["destination"],
@@ -223,8 +229,8 @@ def transfer(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def stock_return(request: AuthedRequest, pk: int) -> HttpResponse:
-    def action(*, store: Store, data: dict, lines: list) -> None:
-        movements.stock_return(
+    def action(*, store: Store, data: dict, lines: list) -> list:
+        return movements.stock_return(
             actor=request.user,
             store=store,
             returned_on=data["on"],
@@ -240,8 +246,8 @@ def stock_return(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def write_off(request: AuthedRequest, pk: int) -> HttpResponse:
-    def action(*, store: Store, data: dict, lines: list) -> None:
-        movements.stock_write_off(
+    def action(*, store: Store, data: dict, lines: list) -> list:
+        return movements.stock_write_off(
             actor=request.user,
             store=store,
             on=data["on"],
@@ -259,30 +265,30 @@ def opname(request: AuthedRequest, pk: int) -> HttpResponse:
     store = selectors.store_for_user(request.user, pk, write=Capability.MOVE_STOCK)
     balances = list(selectors.lot_balances(store=store))
     form = OpnameForm(request.POST or None, balances=balances)
-    if request.method == "POST" and form.is_valid():
+
+    def record() -> StockOpname:
         data = form.cleaned_data
-        try:
-            record = movements.stock_opname_record(
-                actor=request.user,
-                store=store,
-                counted_on=data["counted_on"],
-                reference=data["reference"],
-                counts=[
-                    movements.OpnameCountInput(
-                        lot=b.lot,
-                        counted_quantity=data[f"counted_{b.lot_id}"],
-                        reason=data[f"reason_{b.lot_id}"],
-                    )
-                    for b in balances
-                ],
+        counts = [
+            movements.OpnameCountInput(
+                lot=b.lot,
+                counted_quantity=data[f"counted_{b.lot_id}"],
+                reason=data[f"reason_{b.lot_id}"],
             )
-        except ValidationError as error:
-            form.add_error(None, error_messages(error))
-        else:
-            messages.success(
-                request, _("Stock count %(ref)s recorded.") % {"ref": record.reference}
-            )
-            return redirect("pharmacy:stock", pk=store.pk)
+            for b in balances
+        ]
+        return movements.stock_opname_record(
+            actor=request.user,
+            store=store,
+            counted_on=data["counted_on"],
+            reference=data["reference"],
+            counts=counts,
+        )
+
+    def saved(count: StockOpname) -> str:
+        return _("Stock count %(ref)s recorded.") % {"ref": count.reference}
+
+    if request.method == "POST" and run_service(request, form, record, success=saved) is not None:
+        return redirect("pharmacy:stock", pk=store.pk)
     return render(request, "pharmacy/opname.html", {"store": store, "form": form})
 
 
@@ -320,7 +326,8 @@ def destruction_create(request: AuthedRequest) -> HttpResponse:
         raise PermissionDenied
     balances = _destroyable(request.user)
     form = DestructionForm(request.POST or None, balances=balances)
-    if request.method == "POST" and form.is_valid():
+
+    def record() -> Destruction:
         data = form.cleaned_data
         lines = [
             destruction.DestructionLineInput(
@@ -332,24 +339,22 @@ def destruction_create(request: AuthedRequest) -> HttpResponse:
             for b in balances
             if data.get(f"destroy_{b.pk}")
         ]
-        try:
-            record = destruction.destruction_create(
-                actor=request.user,
-                facility=facility,
-                destroyed_on=data["destroyed_on"],
-                method=data["method"],
-                place=data["place"],
-                witnesses=data["witnesses"],
-                note=data["note"],
-                lines=lines,
-            )
-        except ValidationError as error:
-            form.add_error(None, error_messages(error))
-        else:
-            messages.success(
-                request, _("Destruction report %(number)s recorded.") % {"number": record.number}
-            )
-            return redirect("pharmacy:destruction_detail", pk=record.pk)
+        return destruction.destruction_create(
+            actor=request.user,
+            facility=facility,
+            destroyed_on=data["destroyed_on"],
+            method=data["method"],
+            place=data["place"],
+            witnesses=data["witnesses"],
+            note=data["note"],
+            lines=lines,
+        )
+
+    def saved(report: Destruction) -> str:
+        return _("Destruction report %(number)s recorded.") % {"number": report.number}
+
+    if request.method == "POST" and (created := run_service(request, form, record, success=saved)):
+        return redirect("pharmacy:destruction_detail", pk=created.pk)
     return render(request, "pharmacy/destruction_form.html", {"form": form})
 
 

@@ -8,10 +8,10 @@ without JavaScript; htmx only swaps partials.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from functools import partial
+from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -19,15 +19,16 @@ from django.shortcuts import redirect, render
 from accounts import policy
 from accounts.http import AuthedRequest
 from accounts.policy import Capability
+from common import forms as common_forms
 from facilities.models import Facility
-from referrals import forms
+from referrals import factfields
 from referrals.models import (
     PrbCase,
 )
 
 PAGE_SIZE = 25
-
-T = TypeVar("T")
+# A referral page's service errors that name an engine fact land on that fact's field.
+run_service = partial(common_forms.run_service, field_for=factfields.field_for_path)
 
 
 def require_role(request: AuthedRequest, capability: Capability) -> None:
@@ -40,23 +41,6 @@ def own_facility(request: AuthedRequest) -> Facility:
     if facility is None:  # e.g. a superuser without a facility: nowhere to receive
         raise PermissionDenied
     return facility
-
-
-def run_service(
-    request: AuthedRequest, form: Any, save: Callable[[], T], *, success: str | Callable[[T], str]
-) -> T | None:
-    """Call the service behind ``form`` when the form is valid (else ``None``): its
-    ``ValidationError`` goes onto the form and gives ``None``; what it returns (the record)
-    gives the ``success`` message."""
-    if not form.is_valid():
-        return None
-    try:
-        result = save()
-    except ValidationError as exc:
-        forms.put_errors(form, exc)
-        return None
-    messages.success(request, success if isinstance(success, str) else success(result))
-    return result
 
 
 def case_form_page(

@@ -7,14 +7,20 @@ from dashboards.indicators import MONTHS_KEPT
 
 
 class Command(BaseCommand):
-    help = (
-        "District dashboard facts: --rebuild recomputes every puskesmas, programme and kept "
-        "month from scratch; without it only the months queued by the triggers."
-    )
+    help = "Writes the district dashboard's monthly facts: the months the triggers queued."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--rebuild", action="store_true")
-        parser.add_argument("--months", type=int, default=MONTHS_KEPT)
+        parser.add_argument(
+            "--rebuild",
+            action="store_true",
+            help="recompute every puskesmas, programme and kept month from scratch",
+        )
+        parser.add_argument(
+            "--months",
+            type=int,
+            default=MONTHS_KEPT,
+            help=f"with --rebuild: how many months back (default {MONTHS_KEPT})",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["rebuild"]:
