@@ -1,14 +1,39 @@
-"""How a service's ``ValidationError`` lands on a form, for every app's pages."""
+"""Form pieces every app's pages share: how a service's ``ValidationError`` lands on a
+form (``put_errors``, ``run_service``) and the free-text box (``text_box``)."""
+
+from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+if TYPE_CHECKING:  # django-stubs-ext is a development dependency
+    from django_stubs_ext import StrOrPromise
+
 T = TypeVar("T")
+
+
+def text_box(
+    label: StrOrPromise,
+    *,
+    rows: int,
+    max_length: int,
+    required: bool = False,
+    help_text: StrOrPromise = "",
+) -> forms.CharField:
+    """A multi-line free-text field, optional unless said; every one has a maximum length
+    (``common.text``)."""
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        required=required,
+        max_length=max_length,
+        help_text=help_text,
+    )
 
 
 def put_errors(

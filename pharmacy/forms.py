@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import text_box
 from common.text import NOTE_TEXT
 from patients.forms import DateInput
 from pharmacy import planning
@@ -181,18 +182,14 @@ class DestructionForm(forms.Form):
     )
     method = forms.ChoiceField(label=_("Method"), choices=Destruction.Method.choices)
     place = forms.CharField(label=_("Place"), max_length=200)
-    witnesses = forms.CharField(
-        label=_("Witnesses"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+    witnesses = text_box(
+        _("Witnesses"),
+        rows=3,
+        max_length=NOTE_TEXT,
+        required=True,
         help_text=_("One witness per line: name, position."),
-        max_length=NOTE_TEXT,
     )
-    note = forms.CharField(
-        label=_("Note"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=NOTE_TEXT,
-    )
+    note = text_box(_("Note"), rows=2, max_length=NOTE_TEXT)
 
     def __init__(self, *args: object, balances: list[StockBalance], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

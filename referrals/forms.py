@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common import forms as common_forms
+from common.forms import text_box
 from common.text import LONG_TEXT, NOTE_TEXT
 from eligibility.rules import criteria_catalogue
 from facilities.models import Facility
@@ -82,18 +83,8 @@ class LetterForm(forms.Form):
     address = forms.CharField(label=_("Address"), max_length=255, required=False)
     program = forms.ChoiceField(label=_("PRB programme"), choices=Program.choices)
     icd10 = Icd10Field(label=_("ICD-10 diagnosis"), max_length=10)
-    clinical_resume = forms.CharField(
-        label=_("Clinical resume"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=LONG_TEXT,
-    )
-    management_plan = forms.CharField(
-        label=_("Management plan"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=LONG_TEXT,
-    )
+    clinical_resume = text_box(_("Clinical resume"), rows=3, max_length=LONG_TEXT)
+    management_plan = text_box(_("Management plan"), rows=3, max_length=LONG_TEXT)
     next_hospital_review = forms.DateField(
         label=_("Next hospital review"), widget=DateInput(), required=False
     )
@@ -247,11 +238,8 @@ def letter_medicine_inputs(formset: forms.BaseFormSet) -> list[LetterMedicineInp
 
 
 class AcceptForm(forms.Form):
-    override_reason = forms.CharField(
-        label=_("Reason for accepting despite the criteria"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=NOTE_TEXT,
+    override_reason = text_box(
+        _("Reason for accepting despite the criteria"), rows=3, max_length=NOTE_TEXT
     )
     control_interval_days = forms.IntegerField(
         label=_("Control every (days)"),
@@ -299,10 +287,8 @@ class AcceptForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    return_reasons = forms.CharField(
-        label=_("Reasons for returning to the hospital"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=NOTE_TEXT,
+    return_reasons = text_box(
+        _("Reasons for returning to the hospital"), rows=4, max_length=NOTE_TEXT, required=True
     )
 
 
@@ -333,19 +319,9 @@ class VisitForm(forms.Form):
         required=False,
         localize=True,
     )
-    symptoms = forms.CharField(
-        label=_("Complaints and symptoms"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=LONG_TEXT,
-    )
+    symptoms = text_box(_("Complaints and symptoms"), rows=2, max_length=LONG_TEXT)
     adherence = forms.ChoiceField(label=_("Adherence"), choices=[])
-    side_effects = forms.CharField(
-        label=_("Side effects"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=LONG_TEXT,
-    )
+    side_effects = text_box(_("Side effects"), rows=2, max_length=LONG_TEXT)
     next_control_date = forms.DateField(
         label=_("Next control"),
         widget=DateInput(),
@@ -428,12 +404,7 @@ class ReReferralForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    doctor_reason = forms.CharField(
-        label=_("Doctor's reason and summary"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        max_length=NOTE_TEXT,
-    )
+    doctor_reason = text_box(_("Doctor's reason and summary"), rows=4, max_length=NOTE_TEXT)
 
     def __init__(self, *args: Any, case: PrbCase, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

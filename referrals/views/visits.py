@@ -168,13 +168,7 @@ def rereferral_create(request: AuthedRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda: visits.rereferral_create(
-            actor=request.user,
-            case=case,
-            hospital=form.cleaned_data["hospital"],
-            referred_on=form.cleaned_data["referred_on"],
-            clause_ids=form.cleaned_data["clause_ids"],
-            doctor_reason=form.cleaned_data["doctor_reason"],
-            visit=visit,
+            actor=request.user, case=case, visit=visit, **form.cleaned_data
         ),
         success=lambda referral: _("Re-referral letter %(n)s created.") % {"n": referral},
     )
