@@ -22,21 +22,11 @@ from alerts.models import Alert
 from common.exports import table_response
 from common.forms import put_errors
 from common.htmx import render_page
-from patients.reads import note_list, patient_page, record_for_user
+from patients.reads import AccessHelper, note_list, patient_page
 
-
-def alert_for_user(user: object, pk: int, *, write: Capability | None = None) -> Alert:
-    """The access helper for alerts: 404 outside the user's facility and role, then 403
-    without ``write`` when given.
-
-    Opening an alert is a read of its patient's record (``patients.reads``)."""
-    return record_for_user(
-        user,
-        Alert.objects.visible_to(user),
-        pk,
-        read=Capability.SEE_NOTIFICATIONS,
-        write=write,
-    )
+# The access helper for alerts: 404 outside the user's facility and role, then 403
+# without ``write`` when given. Opening an alert is a read of its patient's record.
+alert_for_user = AccessHelper(Alert, read=Capability.SEE_NOTIFICATIONS)
 
 
 @login_required

@@ -20,12 +20,12 @@ Outside a request (Celery tasks, commands) nothing is noted: those are not a per
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Page, Paginator
@@ -100,6 +100,41 @@ def record_for_user(
     record = policy.get_for_user(user, visible, pk, read=read, write=write)
     note_record(attrgetter(patient)(record))
     return record
+
+
+class AccessHelper(Generic[M]):
+    """An access helper declared once per kind of record: ``helper(user, pk, write=...)``.
+
+    The record is looked up in ``model.objects.visible_to(user)`` (the model's one scoping
+    rule, applied here so no helper can leave it out) with ``related`` joined; the policy's
+    ``get_for_user`` gives 403 without ``read``, 404 outside the scope and 403 without
+    ``write`` when a write view passes one. ``patient`` is where the record names its
+    patient (``"case.patient_id"`` for a visit): that patient's record read is noted
+    (``record_for_user``); ``None`` for records that are not a patient's (a store).
+    """
+
+    def __init__(
+        self,
+        model: type[M],
+        *,
+        read: Capability,
+        related: Sequence[str] = (),
+        patient: str | None = "patient_id",
+    ) -> None:
+        self.model = model
+        self.read = read
+        self.related = tuple(related)
+        self.patient = patient
+
+    def __call__(self, user: Any, pk: Any, *, write: Capability | None = None) -> M:
+        manager: Any = self.model._default_manager
+        visible: QuerySet[M] = manager.visible_to(user).select_related(*self.related)
+        if self.patient is None:
+            return policy.get_for_user(user, visible, pk, read=self.read, write=write)
+        return record_for_user(user, visible, pk, read=self.read, write=write, patient=self.patient)
+
+    def __repr__(self) -> str:
+        return f"AccessHelper({self.model.__name__})"
 
 
 def note_list(patient_ids: Iterable[int | None], *, action: str | None = None) -> None:

@@ -6,23 +6,13 @@ from django.db.models import F, QuerySet, Value
 from accounts.models import User
 from accounts.policy import Capability
 from patients.models import Patient, PatientAccessLog, PatientListAccess
-from patients.reads import record_for_user
+from patients.reads import AccessHelper
 
-
-def patient_for_user(user: Any, pk: int, *, write: Capability | None = None) -> Patient:
-    """The access helper for patient records: 404 outside the user's scope (STYLE.md 3).
-
-    Like every access helper it logs the read (``patients.reads``); a role that does not
-    see patients gets 403 first, and one without ``write`` (when given) 403 after the
-    scope (``accounts.policy.get_for_user``)."""
-    return record_for_user(
-        user,
-        Patient.objects.visible_to(user).select_related("fktp", "pustu"),
-        pk,
-        read=Capability.SEE_PATIENTS,
-        write=write,
-        patient="pk",
-    )
+# The access helper for patient records: 404 outside the user's scope (STYLE.md 3);
+# like every access helper it logs the read (``patients.reads.AccessHelper``).
+patient_for_user = AccessHelper(
+    Patient, read=Capability.SEE_PATIENTS, related=("fktp", "pustu"), patient="pk"
+)
 
 
 def patient_list(*, user: Any, query: str = "") -> QuerySet[Patient]:

@@ -37,7 +37,7 @@ from accounts.tiles import Tile
 from facilities.models import Facility
 from lib.months import add_months_first_day, month_end, month_start
 from patients.models import Patient
-from patients.reads import record_for_user
+from patients.reads import AccessHelper
 from pharmacy import planning
 from pharmacy.models import (
     Destruction,
@@ -66,44 +66,18 @@ def _require_pharmacy(user: User) -> None:
     policy.require(user, Capability.SEE_PHARMACY)
 
 
-def store_for_user(user: User, pk: int, *, write: Capability | None = None) -> Store:
-    return policy.get_for_user(
-        user,
-        Store.objects.visible_to(user).select_related("facility"),
-        pk,
-        read=Capability.SEE_PHARMACY,
-        write=write,
-    )
-
-
-def prescription_for_user(user: User, pk: int, *, write: Capability | None = None) -> Prescription:
-    return record_for_user(
-        user,
-        Prescription.objects.visible_to(user).select_related("patient", "facility"),
-        pk,
-        read=Capability.SEE_PHARMACY,
-        write=write,
-    )
-
-
-def destruction_for_user(user: User, pk: int, *, write: Capability | None = None) -> Destruction:
-    return policy.get_for_user(
-        user,
-        Destruction.objects.visible_to(user).select_related("facility", "created_by"),
-        pk,
-        read=Capability.SEE_PHARMACY,
-        write=write,
-    )
-
-
-def card_line_for_user(user: User, pk: int, *, write: Capability | None = None) -> StockCardLine:
-    return record_for_user(
-        user,
-        StockCardLine.objects.visible_to(user).select_related("store", "lot", "medicine"),
-        pk,
-        read=Capability.SEE_PHARMACY,
-        write=write,
-    )
+store_for_user = AccessHelper(
+    Store, read=Capability.SEE_PHARMACY, related=("facility",), patient=None
+)
+prescription_for_user = AccessHelper(
+    Prescription, read=Capability.SEE_PHARMACY, related=("patient", "facility")
+)
+destruction_for_user = AccessHelper(
+    Destruction, read=Capability.SEE_PHARMACY, related=("facility", "created_by"), patient=None
+)
+card_line_for_user = AccessHelper(
+    StockCardLine, read=Capability.SEE_PHARMACY, related=("store", "lot", "medicine")
+)
 
 
 def stores_for_user(user: User) -> QuerySet[Store]:

@@ -26,7 +26,7 @@ from eligibility.rules.formatting import format_number
 from facilities.models import Facility
 from lib import workdays
 from patients.models import Patient
-from patients.reads import record_for_user
+from patients.reads import AccessHelper
 from pharmacy.models import Prescription, PrescriptionLine
 from referrals import kmk
 from referrals.factfields import fact_lines
@@ -43,55 +43,30 @@ from referrals.models import (
     ReReferral,
 )
 
-
-def letter_for_user(user: Any, pk: int, *, write: Capability | None = None) -> BackReferralLetter:
-    return record_for_user(
-        user,
-        BackReferralLetter.objects.visible_to(user).select_related(
-            "patient", "hospital", "facility", "case", "received_by", "decided_by"
-        ),
-        pk,
-        read=Capability.SEE_REFERRALS,
-        write=write,
-    )
-
-
-def case_for_user(user: Any, pk: int, *, write: Capability | None = None) -> PrbCase:
-    return record_for_user(
-        user,
-        PrbCase.objects.visible_to(user).select_related(
-            "patient", "patient__pustu", "patient__fktp", "facility"
-        ),
-        pk,
-        read=Capability.SEE_CASES,
-        write=write,
-    )
-
-
-def visit_for_user(user: Any, pk: int, *, write: Capability | None = None) -> ControlVisit:
-    return record_for_user(
-        user,
-        ControlVisit.objects.visible_to(user).select_related(
-            "case", "case__patient", "case__facility", "recorded_by", "prescription"
-        ),
-        pk,
-        read=Capability.SEE_CASES,
-        write=write,
-        patient="case.patient_id",
-    )
-
-
-def rereferral_for_user(user: Any, pk: int, *, write: Capability | None = None) -> ReReferral:
-    return record_for_user(
-        user,
-        ReReferral.objects.visible_to(user).select_related(
-            "case", "case__patient", "case__facility", "hospital", "created_by", "visit"
-        ),
-        pk,
-        read=Capability.SEE_CASES,
-        write=write,
-        patient="case.patient_id",
-    )
+# Access helpers (``patients.reads.AccessHelper``): 404 outside the user's scope, 403
+# without the read capability or, when a write view passes one, ``write``.
+letter_for_user = AccessHelper(
+    BackReferralLetter,
+    read=Capability.SEE_REFERRALS,
+    related=("patient", "hospital", "facility", "case", "received_by", "decided_by"),
+)
+case_for_user = AccessHelper(
+    PrbCase,
+    read=Capability.SEE_CASES,
+    related=("patient", "patient__pustu", "patient__fktp", "facility"),
+)
+visit_for_user = AccessHelper(
+    ControlVisit,
+    read=Capability.SEE_CASES,
+    related=("case", "case__patient", "case__facility", "recorded_by", "prescription"),
+    patient="case.patient_id",
+)
+rereferral_for_user = AccessHelper(
+    ReReferral,
+    read=Capability.SEE_CASES,
+    related=("case", "case__patient", "case__facility", "hospital", "created_by", "visit"),
+    patient="case.patient_id",
+)
 
 
 def letter_list(*, user: Any, status: str = "") -> QuerySet[BackReferralLetter]:

@@ -6,22 +6,16 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from accounts import policy
 from accounts.policy import Capability
 from interop.models import OutboxState
+from patients.reads import AccessHelper
 from satusehat.models import SatusehatOutbox, SatusehatSettings
 
-
-def outbox_row_for_user(user: Any, pk: int, *, write: Capability | None = None) -> SatusehatOutbox:
-    """The access helper for outbox rows: 403 without the outbox, 404 outside the scope,
-    then 403 without ``write`` when given."""
-    return policy.get_for_user(
-        user,
-        SatusehatOutbox.objects.visible_to(user),
-        pk,
-        read=Capability.SEE_SATUSEHAT_OUTBOX,
-        write=write,
-    )
+# The access helper for outbox rows: 403 without the outbox, 404 outside the scope,
+# then 403 without ``write`` when given.
+outbox_row_for_user = AccessHelper(
+    SatusehatOutbox, read=Capability.SEE_SATUSEHAT_OUTBOX, patient=None
+)
 
 
 def outbox_list(*, user: Any, state: str = "") -> QuerySet[SatusehatOutbox]:
