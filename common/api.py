@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -27,7 +27,9 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 from rest_framework import exceptions, serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 NON_FIELD = "non_field_errors"
@@ -158,6 +160,21 @@ class StrictSerializerMixin:
 
 class StrictSerializer(StrictSerializerMixin, serializers.Serializer):
     """The base of every API input serializer (and of the serializers nested in one)."""
+
+
+# --------------------------------------------------------------------------- output
+
+
+class RecordDetailApi(APIView):
+    """GET one record: fetched through its access helper ``access`` (403 without the read
+    capability, 404 outside the user's scope), shown by ``serializer_class`` (which the
+    schema documents)."""
+
+    serializer_class: type[serializers.BaseSerializer]
+    access: Callable[[Any, int], Any]
+
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(self.serializer_class(self.access(request.user, pk)).data)
 
 
 # --------------------------------------------------------------------------- 404 outside views

@@ -3,10 +3,10 @@ from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts import policy
 from accounts.policy import Capability
+from common.api import RecordDetailApi
 from patients import selectors, services
 from patients.models import Patient
 
@@ -36,8 +36,8 @@ class PatientListApi(ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-class PatientDetailApi(APIView):
-    @extend_schema(responses=PatientOutputSerializer)
-    def get(self, request: Request, pk: int) -> Response:
-        patient = selectors.patient_for_user(request.user, pk)
-        return Response(PatientOutputSerializer(patient).data)
+class PatientDetailApi(RecordDetailApi):
+    """One patient of the user's puskesmas (Pustu staff: of their Pustu)."""
+
+    serializer_class = PatientOutputSerializer
+    access = selectors.patient_for_user

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from accounts import policy
 from accounts.http import AuthedApiRequest
 from accounts.policy import Capability
-from common.api import StrictSerializer
+from common.api import RecordDetailApi, StrictSerializer
 from common.text import LONG_TEXT
 from facilities.models import Facility
 from patients.models import Patient
@@ -223,11 +223,11 @@ class ReferralCreateApi(APIView):
         )
 
 
-class ReferralDetailApi(APIView):
-    @extend_schema(responses=LetterOutputSerializer)
-    def get(self, request: Request, pk: int) -> Response:
-        letter = selectors.letter_for_user(request.user, pk)
-        return Response(LetterOutputSerializer(letter).data)
+class ReferralDetailApi(RecordDetailApi):
+    """One back-referral letter (SRB) received by the user's puskesmas, or sent by its hospital."""
+
+    serializer_class = LetterOutputSerializer
+    access = selectors.letter_for_user
 
 
 class CaseOutputSerializer(serializers.ModelSerializer):
@@ -296,11 +296,11 @@ class CaseListApi(ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-class CaseDetailApi(APIView):
-    @extend_schema(responses=CaseDetailOutputSerializer)
-    def get(self, request: Request, pk: int) -> Response:
-        case = selectors.case_for_user(request.user, pk)
-        return Response(CaseDetailOutputSerializer(case).data)
+class CaseDetailApi(RecordDetailApi):
+    """One PRB case with its baseline facts and current regimen."""
+
+    serializer_class = CaseDetailOutputSerializer
+    access = selectors.case_for_user
 
 
 class VisitOutputSerializer(serializers.ModelSerializer):
@@ -340,8 +340,8 @@ class CaseVisitListApi(ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-class VisitDetailApi(APIView):
-    @extend_schema(responses=VisitOutputSerializer)
-    def get(self, request: Request, pk: int) -> Response:
-        visit = selectors.visit_for_user(request.user, pk)
-        return Response(VisitOutputSerializer(visit).data)
+class VisitDetailApi(RecordDetailApi):
+    """One monthly control visit with its re-referral evaluation."""
+
+    serializer_class = VisitOutputSerializer
+    access = selectors.visit_for_user

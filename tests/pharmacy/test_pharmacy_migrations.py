@@ -4,20 +4,14 @@ import datetime as dt
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from pharmacy.models import StockCardLine
 from pharmacy.selectors import stock_ledger_differences
 from tests.pharmacy.conftest import receive_more, ten_in_eight_out
+from tests.support.migrations import migrate_latest, migrate_to
 
+# Each test starts before 0010_stock_card_no_update and ends at the latest state.
 BEFORE = [("pharmacy", "0009_destruction_reasons_kmk_iii_c_7")]
-AFTER = [("pharmacy", "0010_stock_card_no_update")]
-
-
-def _migrate(targets):  # type: ignore[no-untyped-def]
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
 
 
 def _balances(lot):  # type: ignore[no-untyped-def]
@@ -42,7 +36,7 @@ def test_running_balances_move_from_date_order_to_the_order_lines_were_written(
         (dt.date(2026, 11, 3), 7),
     ]
     assert _balances(lot) == written
-    _migrate(BEFORE)
+    migrate_to(BEFORE)
     try:
         # The old card ran in date order: the backdated receipt had moved the 5th's balance.
         assert _balances(lot) == [
@@ -51,7 +45,7 @@ def test_running_balances_move_from_date_order_to_the_order_lines_were_written(
             (dt.date(2026, 11, 3), 15),
         ]
     finally:
-        _migrate(AFTER)
+        migrate_latest()
     assert _balances(lot) == written
     assert stock_ledger_differences() == []
     # The conversion is kept in the card's history.

@@ -2,14 +2,14 @@
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from referrals.models import PrbCase
 from tests.alerts.factories import CaseFactory
 from tests.patients.factories import PatientFactory
+from tests.support.migrations import migrate_latest, migrate_to
 
+# Each test starts before 0005_case_status_codes_in_english and ends at the latest state.
 BEFORE = [("referrals", "0004_controlvisit_visit_one_per_case_day")]
-AFTER = [("referrals", "0005_case_status_codes_in_english")]
 
 OLD_TO_NEW = {
     "aktif": PrbCase.Status.ACTIVE,
@@ -22,16 +22,10 @@ OLD_TO_NEW = {
 }
 
 
-def _migrate(targets):  # type: ignore[no-untyped-def]
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_stored_indonesian_case_statuses_become_english_codes() -> None:
     cases = {old: CaseFactory(patient=PatientFactory()) for old in OLD_TO_NEW}
-    _migrate(BEFORE)
+    migrate_to(BEFORE)
     try:
         with connection.cursor() as cursor:
             for old, case in cases.items():
@@ -39,7 +33,7 @@ def test_stored_indonesian_case_statuses_become_english_codes() -> None:
                     "UPDATE referrals_prbcase SET status = %s WHERE id = %s", [old, case.pk]
                 )
     finally:
-        _migrate(AFTER)
+        migrate_latest()
     stored = dict(PrbCase.objects.values_list("pk", "status"))
     assert {old: stored[case.pk] for old, case in cases.items()} == OLD_TO_NEW
 
@@ -47,12 +41,12 @@ def test_stored_indonesian_case_statuses_become_english_codes() -> None:
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_back_restores_the_old_codes() -> None:
     case = CaseFactory(status=PrbCase.Status.DIED)
-    _migrate(BEFORE)
+    migrate_to(BEFORE)
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT status FROM referrals_prbcase WHERE id = %s", [case.pk])
             assert cursor.fetchone() == ("meninggal",)
     finally:
-        _migrate(AFTER)
+        migrate_latest()
     case.refresh_from_db()
     assert case.status == PrbCase.Status.DIED
