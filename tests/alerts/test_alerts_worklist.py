@@ -242,6 +242,8 @@ def test_htmx_contact_updates_the_row(world, login) -> None:
     assert response.status_code == 200
     assert body.lstrip().startswith(f'<tr id="case-{case.pk}"')
     assert "Setuju datang: pasien keluar dari daftar selama 7 hari." in body
+    # The swapped row is a card on a phone like the others: its cells keep their labels.
+    assert 'data-label="Jadwal kontrol"' in body and 'data-label="Kontak terakhir"' in body
     case.refresh_from_db()
     assert case.next_control_date == dt.date(2026, 11, 14)
     attempt = ContactAttempt.objects.get()

@@ -201,6 +201,22 @@ def test_the_participant_check_flags_another_fktp(world: World, bpjs_fake: BpjsF
     assert 'data-flag="registered-elsewhere"' in page.content.decode()
 
 
+def test_the_participant_check_is_offered_only_to_roles_that_may_run_it(
+    world: World, login
+) -> None:  # type: ignore[no-untyped-def]
+    """Pustu staff open the visit page but may not call PCare: no button that answers 403."""
+    visit = record_visit(world, enrol(world))
+    url = reverse("referrals:visit_detail", args=[visit.pk])
+    check = reverse("bpjs:participant")
+    doctor_page = login(world.dokter1).get(url).content.decode()
+    assert f'href="{check}?patient={world.patient1.pk}"' in doctor_page
+    pustu = login(world.pustu_staff1)
+    pustu_page = pustu.get(url)
+    assert pustu_page.status_code == 200
+    assert check not in pustu_page.content.decode()
+    assert pustu.get(check, {"patient": world.patient1.pk}).status_code == 403
+
+
 def test_the_participant_of_another_puskesmas_is_404(
     world: World, bpjs_fake: BpjsFake, login
 ) -> None:  # type: ignore[no-untyped-def]

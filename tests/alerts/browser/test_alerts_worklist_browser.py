@@ -32,3 +32,21 @@ def test_a_nurse_records_an_agreed_date_and_the_row_updates_in_place(world, page
     expect(updated).to_contain_text("Setuju datang: pasien keluar dari daftar selama 7 hari.")
     assert page.url.endswith("/notifikasi/daftar-kerja/")  # no page load: htmx swapped the row
     assert ContactAttempt.objects.get(case=case).agreed_date == agreed
+
+
+def test_on_a_phone_each_row_is_a_card_that_fits_the_screen(world, page) -> None:
+    today = timezone.localdate()
+    case = CaseFactory(patient=world.patient1, next_control_date=today - dt.timedelta(days=40))
+    page.set_viewport_size({"width": 390, "height": 800})
+    log_in(page, "perawat1", PASSWORD)
+    page.wait_for_url("**/")
+    page.goto("/notifikasi/daftar-kerja/")
+    row = page.locator(f"#case-{case.pk}")
+    expect(row).to_contain_text("40 hari terlambat")
+    assert row.evaluate("tr => getComputedStyle(tr).display") == "block"
+    date_cell = row.locator("td[data-label='Jadwal kontrol']")
+    assert (
+        date_cell.evaluate("td => getComputedStyle(td, '::before').content") == '"Jadwal kontrol: "'
+    )
+    cells = row.locator("td").evaluate_all("tds => tds.map(td => td.getBoundingClientRect().right)")
+    assert max(cells) <= 390
