@@ -156,6 +156,27 @@ GRANTS: dict[Capability, tuple[frozenset[str], Any]] = {
 }
 
 
+# Capabilities that act for the user's own puskesmas (its patients, letters, readiness,
+# destruction reports, BPJS link and claims) or district (its VEN classes). A superuser holds
+# every capability, but these only when the account belongs to a puskesmas (a district): a
+# system administrator's account with none is not offered pages that have nothing to act on.
+OWN_FACILITY = frozenset(
+    {
+        Capability.REGISTER_PATIENT,
+        Capability.RECEIVE_LETTER,
+        Capability.SEE_READINESS,
+        Capability.EDIT_READINESS,
+        Capability.DESTROY,
+        Capability.SEE_CLAIMS,
+        Capability.SEE_BPJS_QUEUE,
+        Capability.RESEND_PCARE,
+        Capability.RESEND_APOTEK_CLAIMS,
+        Capability.MANAGE_INTEGRATIONS,
+    }
+)
+OWN_DISTRICT = frozenset({Capability.EDIT_DISTRICT_VEN})
+
+
 def allows(user: Any, rule: RouteRule, kwargs: dict[str, Any] | None = None) -> bool:
     """Whether ``user`` may open a route declared with ``rule`` (see ``ROUTES``), called
     with the URL arguments ``kwargs``."""
@@ -175,10 +196,15 @@ def roles_with(capability: Capability) -> frozenset[str]:
 
 
 def can(user: Any, capability: Capability) -> bool:
-    """Whether ``user`` holds ``capability`` (superusers hold every one)."""
+    """Whether ``user`` holds ``capability`` (superusers hold every one, but those of
+    ``OWN_FACILITY`` and ``OWN_DISTRICT`` only with a facility or a district)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     if getattr(user, "is_superuser", False):
+        if capability in OWN_FACILITY:
+            return getattr(user, "facility_id", None) is not None
+        if capability in OWN_DISTRICT:
+            return getattr(user, "regency_id", None) is not None
         return True
     role = getattr(user, "role", "")
     if role not in roles_with(capability):
@@ -248,9 +274,11 @@ def table_markdown() -> str:
         "# Who may do what",
         "",
         "Generated from `accounts/policy.py` by `python manage.py permissions_doc`; do not edit.",
-        "A superuser holds every capability. Scope comes on top: staff see only their own",
-        "puskesmas (Pustu staff only their Pustu's patients), the district office only its",
-        "regency's aggregates; a record out of scope answers 404.",
+        "A superuser holds every capability, but those that act for the user's own puskesmas",
+        "or district only when the account belongs to one (`OWN_FACILITY`, `OWN_DISTRICT`).",
+        "Scope comes on top: staff see only their own puskesmas (Pustu staff only their",
+        "Pustu's patients), the district office only its regency's aggregates; a record out",
+        "of scope answers 404.",
         "",
     ]
     with override("en"):

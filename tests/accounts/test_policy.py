@@ -30,8 +30,18 @@ def test_every_capability_has_roles_and_a_label() -> None:
 
 def test_superusers_hold_everything_and_anonymous_nothing(world, django_user_model) -> None:
     root = django_user_model.objects.create_superuser("root", password="x")
+    root.facility, root.regency = world.pkm1, world.regency_a
     assert all(policy.can(root, c) for c in Capability)
     assert not any(policy.can(None, c) for c in Capability)
+
+
+def test_a_superuser_of_no_facility_holds_nothing_that_acts_for_one(django_user_model) -> None:
+    """The system administrator's account: everything but its own puskesmas's or district's
+    work (registering a patient, receiving a letter, the BPJS link, the VEN classes …)."""
+    root = django_user_model.objects.create_superuser("root", password="x")
+    held = {c for c in Capability if policy.can(root, c)}
+    assert held == set(Capability) - policy.OWN_FACILITY - policy.OWN_DISTRICT
+    assert Capability.REGISTER_PATIENT not in held and Capability.SEE_PATIENTS in held
 
 
 def test_a_role_without_its_facility_holds_nothing(world) -> None:

@@ -25,6 +25,8 @@ a new kind of argument gets an entry in ``ARGUMENTS`` below (and its seed if nee
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 import sys
 import types
 from collections.abc import Iterable
@@ -302,6 +304,8 @@ def seed_world(world: Any) -> Seed:
             "farmasi": world.farmasi1,
             "admin": world.admin1,
             "dinkes": world.dinkes_a,
+            # The system administrator's account: sees every facility, belongs to none.
+            "superuser": User.objects.create_superuser("root", password="x"),
         },
         out_of_scope={
             "dokter@pkm2": world.dokter2,
@@ -486,6 +490,37 @@ def test_every_role_and_every_scope_gets_what_the_policy_declares(
     seed, people = seeded_once
     problems = route_problems(name, seed, people)
     assert not problems, "\n".join(problems)
+
+
+# --------------------------------------------------------------------------- links
+
+LINK = re.compile(r'href="(/[^"#]*)"')
+# Leaving, static files and downloads are not pages to judge; the API has its own tests.
+NOT_PAGES = re.compile(r"^/(static/|api/|admin/|akun/keluar)|format=|export=|\.(csv|xlsx)")
+
+
+def test_no_page_offers_a_link_its_reader_is_refused(seeded_once, frozen_today) -> None:
+    """Every link on every page a user reaches by following links from the home page opens
+    for that user: a page shows what the policy lets its reader do, nothing that answers 403
+    (or 404). Walked for each role of puskesmas 1 and the system administrator."""
+    seed, people = seeded_once
+    refused: list[str] = []
+    for person in (p for p in people if p.in_scope):
+        seen: set[str] = set()
+        queue = ["/"]
+        while queue:
+            url = html.unescape(queue.pop())
+            if url in seen or NOT_PAGES.search(url):
+                continue
+            seen.add(url)
+            response, _written, _logs = _request(person.client, "get", url)
+            if response.status_code in (403, 404):
+                refused.append(f"{person.label}: {url} answered {response.status_code}")
+                continue
+            if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+                queue.extend(LINK.findall(response.content.decode()))
+        assert len(seen) > 5, person.label
+    assert not refused, "\n".join(sorted(refused))
 
 
 # --------------------------------------------------------------------------- test of the test
