@@ -31,3 +31,12 @@ def test_the_pharmacist_sees_prescriptions_to_dispense(world, login) -> None:
 
 def test_dinkes_gets_no_facility_tiles(world, login) -> None:
     assert _tiles(login(world.dinkes_a)) == {}
+
+
+def test_the_header_names_the_system_administrator_as_such(world, login, django_user_model):  # type: ignore[no-untyped-def]
+    root = django_user_model.objects.create_superuser("root", password="x", role="admin")
+    header = login(root).get(reverse("home")).content.decode().split('class="who"')[1]
+    assert "Administrator sistem" in header.split("</span>")[0]
+    facility_admin = login(world.admin1).get(reverse("home")).content.decode()
+    who = facility_admin.split('class="who"')[1].split("</span>")[0]
+    assert "Admin fasilitas · Puskesmas Satu" in who
