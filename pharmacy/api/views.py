@@ -82,14 +82,8 @@ class StockReceiveApi(APIView):
         data = serializer.validated_data
         store = selectors.store_for_user(request.user, data["store"])
         # A service's ValidationError becomes field errors in common.api.exception_handler.
-        lines = movements.stock_receive(
-            actor=request.user,
-            store=store,
-            received_on=data["received_on"],
-            source=data["source"],
-            supplier=data["supplier"],
-            reference=data["reference"],
-            lines=[movements.ReceiptLineInput(**line) for line in data["lines"]],
+        lines = movements.stock_receive_entered(
+            actor=request.user, store=store, entered=data, lines=data["lines"]
         )
         return Response(
             CardLineOutputSerializer(lines, many=True).data, status=status.HTTP_201_CREATED

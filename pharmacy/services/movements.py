@@ -1,8 +1,9 @@
 """Stock movements other than dispensing: receipt, transfer, return, write-off, stock opname and reversal of a card line."""
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -93,6 +94,27 @@ def stock_receive(
                 )
             )
         return post_moves(actor=actor, on=received_on, moves=moves)
+
+
+def stock_receive_entered(
+    *,
+    actor: User,
+    store: Store,
+    entered: Mapping[str, Any],
+    lines: Iterable[Mapping[str, Any]],
+) -> list[StockCardLine]:
+    """A receipt as the receipt page's form and the API's serializer give it: both name
+    its fields like ``stock_receive`` (``received_on``, ``source``, ``supplier``,
+    ``reference``) and each line like ``ReceiptLineInput``."""
+    return stock_receive(
+        actor=actor,
+        store=store,
+        received_on=entered["received_on"],
+        source=entered["source"],
+        supplier=entered["supplier"],
+        reference=entered["reference"],
+        lines=[ReceiptLineInput(**line) for line in lines],
+    )
 
 
 def _quarantine_store_for(facility_id: int) -> Store:

@@ -112,14 +112,8 @@ def receive(request: AuthedRequest, pk: int) -> HttpResponse:
             elif run_service(
                 request,
                 form,
-                lambda: movements.stock_receive(
-                    actor=request.user,
-                    store=store,
-                    received_on=data["received_on"],
-                    source=data["source"],
-                    supplier=data["supplier"],
-                    reference=data["reference"],
-                    lines=[movements.ReceiptLineInput(**row) for row in rows],
+                lambda: movements.stock_receive_entered(
+                    actor=request.user, store=store, entered=data, lines=rows
                 ),
                 success=ngettext(
                     "Receipt of %(n)s lot recorded on the stock card.",
